@@ -1,0 +1,3 @@
+"""Keyboard-driven Eisenhower matrix for the terminal."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,136 @@
+"""EisenhowerApp: the matrix screen, app-wide keys, theme memory and command palette."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.command import Hit, Hits, Provider
+from textual.content import Content
+from textual.screen import Screen
+
+from .config import Config, load_config
+from .dates import local_now
+from .i18n import _
+from .screens.matrix import MatrixScreen
+from .store import Store
+
+
+def _state_path() -> Path:
+    from platformdirs import user_state_dir
+
+    return Path(user_state_dir("eisenhower-tui", appauthor=False)) / "state.json"
+
+
+class TaskProvider(Provider):
+    """ "Go to task": fuzzy search over titles. Titles are plain Content, never markup."""
+
+    async def search(self, query: str) -> Hits:
+        screen = self.app.get_screen("matrix") if self.app.is_screen_installed("matrix") else None
+        if not isinstance(screen, MatrixScreen):
+            return
+        matcher = self.matcher(query)
+        for task in list(screen.tasks.values()):
+            score = matcher.match(task.title)
+            if score > 0:
+                yield Hit(
+                    score,
+                    Content(_("Go to: ") + task.title),
+                    partial(screen.go_to_task, task.id),
+                    text=task.title,
+                    help=_("Quadrant {n}").format(n=int(task.quadrant)),
+                )
+
+
+class EisenhowerApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "eisenhower"
+    COMMANDS = App.COMMANDS | {TaskProvider}
+    BINDINGS = [
+        Binding("q", "quit", _("Quit"), id="quit"),
+        Binding("ctrl+p", "command_palette", _("Commands"), show=False, id="palette"),
+    ]
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        config: Config | None = None,
+        clock: Callable[[], datetime] = local_now,
+        poll_interval: float | None = 0.5,
+        remember_theme: bool = True,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.config = config or load_config()
+        self.clock = clock
+        self.poll_interval = poll_interval
+        self.remember_theme = remember_theme
+        if self.config.keys:
+            self.set_keymap(dict(self.config.keys))
+
+    def on_mount(self) -> None:
+        theme = self._remembered_theme() or self.config.theme
+        if theme in self.available_themes:
+            self.theme = theme
+        elif theme:
+            self.notify(
+                _("Unknown theme '{t}'; using the default").format(t=theme),
+                severity="warning",
+                markup=False,
+            )
+        self.theme_changed_signal.subscribe(self, self._save_theme)
+        self.install_screen(
+            MatrixScreen(
+                self.store, self.config, clock=self.clock, poll_interval=self.poll_interval
+            ),
+            "matrix",
+        )
+        self.push_screen("matrix")
+        for warning in self.config.warnings:
+            self.notify(warning, title=_("Config"), severity="warning", timeout=8, markup=False)
+
+    def _remembered_theme(self) -> str | None:
+        if not self.remember_theme:
+            return None
+        try:
+            return json.loads(_state_path().read_text()).get("theme")
+        except (OSError, ValueError, AttributeError):
+            return None
+
+    def _save_theme(self, theme: object) -> None:
+        if not self.remember_theme:
+            return
+        path = _state_path()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps({"theme": self.theme}))
+        except OSError:
+            pass  # remembering the theme is a comfort, not worth an error
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, MatrixScreen):
+            seen = set()
+            for _key, active in screen.active_bindings.items():
+                binding = active.binding
+                if binding.action in seen or not binding.description:
+                    continue
+                seen.add(binding.action)
+                key = self.get_key_display(binding)
+                yield SystemCommand(
+                    binding.description,
+                    _("Key: {key}").format(key=key),
+                    partial(screen.run_action, binding.action),
+                )
+
+    async def action_quit(self) -> None:
+        screen = self.screen
+        if isinstance(screen, MatrixScreen):
+            screen.flush_writes()
+        self.exit(0)

@@ -1,0 +1,116 @@
+"""User settings from ``config.toml``: bad values warn and fall back, never stop the app."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from .paths import default_config_path
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+LANGUAGES = ("en", "fr")
+
+
+@dataclass(slots=True)
+class Config:
+    path: Path
+    theme: str = "textual-dark"
+    escalation_hours: float | None = 48.0
+    language: str = "en"
+    week_start: int = 0  # 0 = Monday ... 6 = Sunday; the week ends the day before
+    confirm_delete: bool = False
+    keys: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def horizon(self) -> timedelta | None:
+        if self.escalation_hours is None:
+            return None
+        return timedelta(hours=self.escalation_hours)
+
+    def effective(self) -> dict[str, Any]:
+        return {
+            "theme": self.theme,
+            "escalation_hours": self.escalation_hours if self.escalation_hours else "off",
+            "language": self.language,
+            "week_start": WEEKDAYS[self.week_start],
+            "confirm_delete": self.confirm_delete,
+            "keys": dict(self.keys),
+        }
+
+
+def language_from_env() -> str:
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = os.environ.get(var, "")
+        if value:
+            return "fr" if value.lower().startswith("fr") else "en"
+    return "en"
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Read the config file if there is one; every problem becomes a warning naming it."""
+    path = path or default_config_path()
+    config = Config(path=path, language=language_from_env())
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return config
+    except OSError as exc:
+        config.warnings.append(f"cannot read {path}: {exc.strerror}; using defaults")
+        return config
+    try:
+        data = tomllib.loads(raw.decode("utf-8", errors="replace"))
+    except tomllib.TOMLDecodeError as exc:
+        config.warnings.append(f"{path} is not valid TOML ({exc}); using defaults")
+        return config
+    _apply(config, data)
+    return config
+
+
+def _apply(config: Config, data: dict[str, Any]) -> None:
+    warn = config.warnings.append
+    for key, value in data.items():
+        if key == "theme":
+            if isinstance(value, str) and value:
+                config.theme = value
+            else:
+                warn("theme must be a theme name; using the default")
+        elif key in ("escalation_hours", "escalation"):
+            if value is False or value == "off":
+                config.escalation_hours = None
+            elif isinstance(value, int | float) and not isinstance(value, bool) and 0 < value < 1e5:
+                config.escalation_hours = float(value)
+            else:
+                warn(f'{key} must be a number of hours or "off"; using 48')
+        elif key == "language":
+            if value in LANGUAGES:
+                config.language = value
+            else:
+                warn(f"language must be one of {', '.join(LANGUAGES)}; using {config.language}")
+        elif key == "week_start":
+            name = str(value).lower()
+            matches = [i for i, day in enumerate(WEEKDAYS) if day.startswith(name[:3])]
+            if len(name) >= 3 and matches:
+                config.week_start = matches[0]
+            else:
+                warn("week_start must be a weekday name such as monday or sunday; using monday")
+        elif key == "confirm_delete":
+            if isinstance(value, bool):
+                config.confirm_delete = value
+            else:
+                warn("confirm_delete must be true or false; using false")
+        elif key == "keys":
+            if isinstance(value, dict):
+                for binding_id, keys in value.items():
+                    if isinstance(keys, str) and keys.strip():
+                        config.keys[str(binding_id)] = keys.strip()
+                    else:
+                        warn(f'keys.{binding_id} must be a key name such as "ctrl+n"; ignored')
+            else:
+                warn("[keys] must be a table of binding id = key; ignored")
+        else:
+            warn(f"unknown setting '{key}' in the config; ignored")

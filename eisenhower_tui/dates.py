@@ -1,0 +1,661 @@
+"""Deadline grammar (English and French) and the humaniser that shows deadlines relative to now.
+
+Pure: no I/O, no Textual, no Rich. Every function takes ``now`` (aware) explicitly; the local zone
+is ``now.tzinfo``, never a fixed offset, so a deadline on the other side of a DST change gets the
+offset of its own date. ``dateutil.parser`` is imported lazily because the short CLI commands import
+this module on every call and rarely need the free-form fallback.
+
+Stored forms (SPEC section 2): ``YYYY-MM-DD`` for an all-day deadline, or an ISO datetime with its
+UTC offset at seconds precision (``2026-11-27T17:00:00+01:00``).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+
+from dateutil import tz as dtz
+
+from .model import InvalidTask, sanitize_line, strip_accents
+
+__all__ = [
+    "Deadline",
+    "DeadlineError",
+    "describe_due",
+    "due_closeness",
+    "humanize_due",
+    "local_now",
+    "parse_deadline",
+]
+
+MIN_YEAR = 1970
+MAX_YEAR = 9999
+_HINT = "try tomorrow, fri, +3d or 2026-12-01"
+_MAX_INPUT = 80  # no real date is longer; keeps hostile input cheap
+
+
+class DeadlineError(InvalidTask):
+    """A deadline the user typed cannot be understood; the message is one line, meant for them."""
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """A parsed deadline: ``due`` is what gets stored, the rest helps the caller show it."""
+
+    due: str
+    all_day: bool
+    in_past: bool
+    when: datetime
+
+
+def local_now() -> datetime:
+    """The current time in the machine's zone, aware (the default clock of every function here)."""
+    return datetime.now(dtz.tzlocal())
+
+
+# --- vocabulary -------------------------------------------------------------------------------
+
+_WEEKDAYS: dict[str, int] = {
+    "monday": 0,
+    "mon": 0,
+    "tuesday": 1,
+    "tue": 1,
+    "tues": 1,
+    "wednesday": 2,
+    "wed": 2,
+    "thursday": 3,
+    "thu": 3,
+    "thur": 3,
+    "thurs": 3,
+    "friday": 4,
+    "fri": 4,
+    "saturday": 5,
+    "sat": 5,
+    "sunday": 6,
+    "sun": 6,
+}
+
+_MONTH_WORDS = frozenset(
+    name.lower() for name in [*calendar.month_name[1:], *calendar.month_abbr[1:], "sept"]
+)
+
+# French (accents already stripped, lower case) -> the English word dateutil and we understand.
+# Dotted abbreviations are the ones describe_due() prints, so a copied preview parses back.
+_FRENCH: dict[str, str] = {
+    "aujourd'hui": "today",
+    "aujourdhui": "today",
+    "demain": "tomorrow",
+    "apres-demain": "+2d",
+    "lundi": "monday",
+    "mardi": "tuesday",
+    "mercredi": "wednesday",
+    "jeudi": "thursday",
+    "vendredi": "friday",
+    "samedi": "saturday",
+    "dimanche": "sunday",
+    "lun.": "mon",
+    "mar.": "tue",
+    "mer.": "wed",
+    "jeu.": "thu",
+    "ven.": "fri",
+    "sam.": "sat",
+    "dim.": "sun",
+    "janvier": "january",
+    "fevrier": "february",
+    "mars": "march",
+    "avril": "april",
+    "mai": "may",
+    "juin": "june",
+    "juillet": "july",
+    "aout": "august",
+    "septembre": "september",
+    "octobre": "october",
+    "novembre": "november",
+    "decembre": "december",
+    "janv": "jan",
+    "janv.": "jan",
+    "fev": "feb",
+    "fev.": "feb",
+    "fevr": "feb",
+    "fevr.": "feb",
+    "avr": "apr",
+    "avr.": "apr",
+    "juil": "jul",
+    "juil.": "jul",
+    "sept.": "sep",
+    "oct.": "oct",
+    "nov.": "nov",
+    "dec.": "dec",
+    "1er": "1",
+    "midi": "noon",
+    "prochain": "next",
+    "prochaine": "next",
+    "tmrw": "tomorrow",
+    "tmr": "tomorrow",
+}
+
+# Several-word phrases, replaced before splitting into words.
+_PHRASES: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = tuple(
+    (re.compile(pattern), repl)
+    for pattern, repl in (
+        (r"\bapres demain\b", "+2d"),
+        (r"\bday after tomorrow\b", "+2d"),
+        (r"\bfin (?:de la |du |de )?(?:semaine)\b", "eow"),
+        (r"\bfin (?:du |de )?mois\b", "eom"),
+        (r"\bfin (?:de la |de )?journee\b", "eod"),
+        (r"\bend of (?:the )?week\b", "eow"),
+        (r"\bend of (?:the )?month\b", "eom"),
+        (r"\bend of (?:the )?day\b", "eod"),
+        (
+            r"\b(?:in|dans) ([0-9]+) ?(days?|d|jours?|j|weeks?|w|semaines?|sem|hours?|h|heures?"
+            r"|months?|mois|minutes?|mins?)\b",
+            r"+\1\2",
+        ),
+        (r"(?<![+0-9])([0-9]{1,2})h([0-9]{2})?\b", lambda m: f"{m[1]}:{m[2] or '00'}"),
+        (r"\b([0-9]{1,2}(?::[0-9]{2})?) (am|pm)\b", r"\1\2"),
+    )
+)
+
+_NAMES = _MONTH_WORDS | frozenset(_WEEKDAYS)
+
+_CONNECTORS = frozenset({"at", "a", "@", "on", "le", "next"})
+
+_UNITS: dict[str, str] = {
+    "d": "d",
+    "day": "d",
+    "days": "d",
+    "j": "d",
+    "jour": "d",
+    "jours": "d",
+    "w": "w",
+    "week": "w",
+    "weeks": "w",
+    "sem": "w",
+    "semaine": "w",
+    "semaines": "w",
+    "m": "m",
+    "mo": "m",
+    "month": "m",
+    "months": "m",
+    "mois": "m",
+    "h": "h",
+    "hour": "h",
+    "hours": "h",
+    "heure": "h",
+    "heures": "h",
+    "min": "min",
+    "mins": "min",
+    "minute": "min",
+    "minutes": "min",
+}
+
+_RELATIVE = re.compile(r"\+([0-9]+) ?([a-z]*)")
+_ISO_DATE = re.compile(r"([0-9]{4,6})-([0-9]{1,2})-([0-9]{1,2})")
+_ISO_DATETIME = re.compile(
+    r"([0-9]{4,6})-([0-9]{1,2})-([0-9]{1,2})t([0-9]{1,2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)?"
+    r"(z|[+-][0-9]{2}(?::?[0-9]{2})?)?"
+)
+_TIME_24 = re.compile(r"([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?")
+_TIME_12 = re.compile(r"([0-9]{1,2})(?::([0-9]{2}))?(am|pm)")
+
+
+# --- parsing ----------------------------------------------------------------------------------
+
+
+def parse_deadline(
+    text: str,
+    now: datetime | None = None,
+    *,
+    several_words: bool = True,
+    week_start: int = 0,
+) -> Deadline:
+    """Parse what a user typed as a deadline, or raise :class:`DeadlineError` (and nothing else).
+
+    ``several_words=False`` is for the one-token ``due:WHEN`` of quick-add: no spaces and no
+    free-form dateutil fallback. ``week_start`` is a Python weekday (0 = Monday) and decides
+    ``eow``: the day before the week starts again. A past deadline is accepted with ``in_past``.
+    """
+    now = _aware(now)
+    shown = _shown(text)
+    words = _normalise(text)
+    if not words:
+        raise DeadlineError(f"the deadline is empty; {_HINT}")
+    if len(words) > _MAX_INPUT:
+        raise DeadlineError(f"'{shown}' is too long to be a date; {_HINT}")
+    if not several_words and " " in words:
+        raise DeadlineError(f"'{shown}' must be one word here, without spaces; {_HINT}")
+    try:
+        return _parse(words, now.replace(microsecond=0), several_words, week_start % 7, shown)
+    except (OverflowError, ValueError) as exc:
+        if isinstance(exc, DeadlineError):
+            raise
+        raise DeadlineError(f"'{shown}' is out of range; the last possible year is 9999") from None
+
+
+def _aware(now: datetime | None) -> datetime:
+    if now is None:
+        return local_now()
+    if now.tzinfo is None or now.utcoffset() is None:
+        return now.replace(tzinfo=dtz.tzlocal())
+    return now
+
+
+def _shown(text: object) -> str:
+    """The input as quoted in messages: one line, no controls, not too long."""
+    line = sanitize_line(str(text))
+    return line if len(line) <= 40 else line[:39] + "…"
+
+
+def _normalise(text: object) -> str:
+    """NFC, no controls, lower case, no accents (so `décembre` = `decembre`), single spaces."""
+    line = sanitize_line(str(text))
+    line = line.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    line = strip_accents(line.lower())
+    return " ".join(line.split())
+
+
+def _translate(words: str) -> list[str]:
+    """French and multi-word phrases to the English tokens the rest of the grammar knows."""
+    for pattern, repl in _PHRASES:
+        words = pattern.sub(repl, words)
+    out: list[str] = []
+    for token in words.split():
+        token = _FRENCH.get(token, token)
+        if token.endswith(".") and token[:-1] in _NAMES:
+            token = token[:-1]
+        out.append(token)
+    return out
+
+
+def _parse(words: str, now: datetime, several_words: bool, week_start: int, shown: str) -> Deadline:
+    today = now.date()
+    tokens = _translate(words)
+    if several_words:
+        tokens = [t for t in tokens if t not in _CONNECTORS] or tokens  # "next fri", "le 25 dec"
+    if len(tokens) == 1:
+        found = _single(tokens[0], now, week_start, shown)
+        if found is not None:
+            return found
+    elif several_words:
+        found = _combination(tokens, now, week_start, shown)
+        if found is not None:
+            return found
+    letters = set(re.findall(r"[a-z]+", " ".join(tokens)))
+    if several_words and letters & _MONTH_WORDS:
+        return _free_form(" ".join(tokens), now, shown)
+    if re.fullmatch(r"[0-9]+", words):
+        raise DeadlineError(
+            f"'{shown}' is just a number; write a date like {today.year}-12-05, 5 dec or +5d"
+        )
+    if re.fullmatch(r"\+[0-9]+", words):
+        raise DeadlineError(f"'{shown}' needs a unit: +3d, +2w, +4h or +1m")
+    if not letters and re.search(r"[0-9]", words):
+        raise DeadlineError(f"'{shown}' is ambiguous; write the date as YYYY-MM-DD or like 12 mar")
+    raise DeadlineError(f"'{shown}' is not a date; {_HINT}")
+
+
+def _single(token: str, now: datetime, week_start: int, shown: str) -> Deadline | None:
+    day = _day_word(token, now.date(), week_start, shown)
+    if day is not None:
+        return _all_day(day, now)
+    moment = _timed_word(token, now, shown)
+    if moment is not None:
+        return _timed(moment, now)
+    clock = _time_of_day(token, shown)
+    if clock is not None:
+        # A bare time that has already passed today means the next one: "17:00" typed at 18:00.
+        moment = _local(now.date(), clock, now.tzinfo)
+        if moment <= now:
+            moment = _local(now.date() + timedelta(days=1), clock, now.tzinfo)
+        return _timed(moment, now)
+    return None
+
+
+def _combination(tokens: list[str], now: datetime, week_start: int, shown: str) -> Deadline | None:
+    """A day word and a time of day in either order: `tomorrow 09:00`, `demain à 17h`."""
+    rest = tokens
+    clocks = [t for t in rest if _time_of_day(t, shown) is not None]
+    if len(clocks) != 1 or len(rest) not in (1, 2):
+        return None
+    if len(rest) == 1:
+        return _single(clocks[0], now, week_start, shown)
+    clock = _time_of_day(clocks[0], shown)
+    assert clock is not None
+    other = rest[1] if rest[0] == clocks[0] else rest[0]
+    day = _day_word(other, now.date(), week_start, shown)
+    if day is None:
+        return None
+    return _timed(_local(day, clock, now.tzinfo), now)
+
+
+def _day_word(token: str, today: date, week_start: int, shown: str) -> date | None:
+    """Words that name a whole day; None when the token is not one of them."""
+    if token in ("today", "eod"):
+        return today
+    if token == "tomorrow":
+        return today + timedelta(days=1)
+    if token in _WEEKDAYS:
+        # The next occurrence, never today: on a Friday, `fri` is a week away.
+        return today + timedelta(days=(_WEEKDAYS[token] - today.weekday()) % 7 or 7)
+    if token == "eow":
+        last = (week_start - 1) % 7
+        return today + timedelta(days=(last - today.weekday()) % 7)
+    if token == "eom":
+        return today.replace(day=calendar.monthrange(today.year, today.month)[1])
+    match = _RELATIVE.fullmatch(token)
+    if match and _UNITS.get(match[2]) in ("d", "w", "m"):
+        count, unit = int(match[1]), _UNITS[match[2]]
+        if unit == "m":
+            return _add_months(today, count, shown)
+        return today + timedelta(days=count * (7 if unit == "w" else 1))
+    match = _ISO_DATE.fullmatch(token)
+    if match:
+        return _make_date(int(match[1]), int(match[2]), int(match[3]), shown)
+    return None
+
+
+def _timed_word(token: str, now: datetime, shown: str) -> datetime | None:
+    """`+4h`, `+30min` and ISO datetimes; None when the token is none of them."""
+    match = _RELATIVE.fullmatch(token)
+    if match and _UNITS.get(match[2]) in ("h", "min"):
+        count = int(match[1])
+        step = timedelta(hours=count) if _UNITS[match[2]] == "h" else timedelta(minutes=count)
+        # Absolute time: `+4h` across a DST change is four real hours, not four on the clock.
+        return (now.astimezone(UTC) + step).astimezone(now.tzinfo)
+    match = _ISO_DATETIME.fullmatch(token)
+    if match is None:
+        return None
+    day = _make_date(int(match[1]), int(match[2]), int(match[3]), shown)
+    clock = _make_time(int(match[4]), int(match[5]), int(match[6] or 0), shown)
+    offset = match[7]
+    if offset is None:
+        return _local(day, clock, now.tzinfo)
+    if offset == "z":
+        zone: tzinfo = UTC
+    else:
+        digits = offset[1:].replace(":", "")
+        minutes = int(digits[:2]) * 60 + int(digits[2:] or 0)
+        zone = timezone(timedelta(minutes=minutes if offset[0] == "+" else -minutes))
+    return datetime.combine(day, clock, tzinfo=zone).astimezone(now.tzinfo)
+
+
+def _time_of_day(token: str, shown: str) -> time | None:
+    if token == "noon":
+        return time(12, 0)
+    match = _TIME_24.fullmatch(token)
+    if match:
+        return _make_time(int(match[1]), int(match[2]), int(match[3] or 0), shown)
+    match = _TIME_12.fullmatch(token)
+    if match:
+        hour, minute = int(match[1]), int(match[2] or 0)
+        if not 1 <= hour <= 12:
+            raise DeadlineError(f"'{shown}' has no hour {hour}{match[3]}; use 1-12 with am/pm")
+        hour = hour % 12 + (12 if match[3] == "pm" else 0)
+        return _make_time(hour, minute, 0, shown)
+    return None
+
+
+def _free_form(words: str, now: datetime, shown: str) -> Deadline:
+    """Whatever dateutil understands (`25 dec 17:00`, `dec 25 2027`), with the year rolled on.
+
+    We read dateutil's raw fields (``_parse``) rather than a filled-in datetime so we know what
+    the user actually wrote: whether there was a time, whether there was a year.
+    """
+    from dateutil import parser as dateutil_parser
+
+    try:
+        res, _ = dateutil_parser.parser()._parse(words)
+    except Exception:  # dateutil raises assorted types on hostile text; all mean "not a date"
+        res = None
+    if res is None or res.month is None:
+        raise DeadlineError(f"'{shown}' is not a date; {_HINT}")
+    today = now.date()
+    day_of_month = res.day if res.day is not None else 1
+    year = res.year
+    if year is None:
+        year = today.year
+        if (res.month, day_of_month) < (today.month, today.day):
+            year += 1  # "25 mar" typed in November means next March
+    day = _make_date(year, res.month, day_of_month, shown)
+    if res.weekday is not None and res.day is not None and day.weekday() != res.weekday:
+        names = list(calendar.day_name)
+        raise DeadlineError(
+            f"'{shown}': {day.isoformat()} is a {names[day.weekday()]}, not a {names[res.weekday]}"
+        )
+    if res.hour is None and res.minute is None:
+        return _all_day(day, now)
+    clock = _make_time(res.hour or 0, res.minute or 0, res.second or 0, shown)
+    if res.tzoffset is not None:
+        fixed = timezone(timedelta(seconds=res.tzoffset))
+        return _timed(datetime.combine(day, clock, tzinfo=fixed).astimezone(now.tzinfo), now)
+    return _timed(_local(day, clock, now.tzinfo), now)
+
+
+# --- building blocks --------------------------------------------------------------------------
+
+
+def _make_date(year: int, month: int, day: int, shown: str) -> date:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise DeadlineError(f"'{shown}': the year {year} is outside {MIN_YEAR}-{MAX_YEAR}")
+    try:
+        return date(year, month, day)
+    except ValueError:
+        stamp = f"{year:04d}-{month:02d}-{day:02d}"
+        where = "" if shown == stamp else f"'{shown}': "
+        raise DeadlineError(f"{where}{stamp} does not exist") from None
+
+
+def _make_time(hour: int, minute: int, second: int, shown: str) -> time:
+    try:
+        return time(hour, minute, second)
+    except ValueError:
+        raise DeadlineError(f"'{shown}' is not a time of day; use 00:00 to 23:59") from None
+
+
+def _add_months(start: date, count: int, shown: str) -> date:
+    """Calendar months, the day clamped to the month's end (31 Jan + 1m = 28/29 Feb)."""
+    total = start.year * 12 + start.month - 1 + count
+    year, month = divmod(total, 12)
+    if year > MAX_YEAR:
+        raise DeadlineError(f"'{shown}' is too far ahead; the last possible year is {MAX_YEAR}")
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(start.day, last))
+
+
+def _local(day: date, clock: time, zone: tzinfo | None) -> datetime:
+    """Wall-clock time in ``zone``; a time skipped by a DST change moves forward past the gap."""
+    return dtz.resolve_imaginary(datetime.combine(day, clock, tzinfo=zone))
+
+
+def _midnight(day: date, zone: tzinfo | None) -> datetime:
+    return _local(day, time(0), zone)
+
+
+def _all_day(day: date, now: datetime) -> Deadline:
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise DeadlineError(f"the year {day.year} is outside {MIN_YEAR}-{MAX_YEAR}")
+    return Deadline(
+        due=day.isoformat(),
+        all_day=True,
+        in_past=day < now.date(),
+        when=_midnight(day, now.tzinfo),
+    )
+
+
+def _timed(moment: datetime, now: datetime) -> Deadline:
+    moment = moment.replace(microsecond=0)
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+        raise DeadlineError(f"the year {moment.year} is outside {MIN_YEAR}-{MAX_YEAR}")
+    return Deadline(
+        due=moment.isoformat(timespec="seconds"),
+        all_day=False,
+        in_past=moment.timestamp() <= now.timestamp(),
+        when=moment,
+    )
+
+
+# --- showing ----------------------------------------------------------------------------------
+
+_EN_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# Hand-written, not the C locale: the output must not depend on the machine's settings.
+_FR_DAYS = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
+_FR_MONTHS = (
+    "janv.",
+    "févr.",
+    "mars",
+    "avr.",
+    "mai",
+    "juin",
+    "juil.",
+    "août",
+    "sept.",
+    "oct.",
+    "nov.",
+    "déc.",
+)
+
+
+def _french(lang: str) -> bool:
+    return lang.lower().startswith("fr")
+
+
+def _read_due(due: object, now: datetime) -> tuple[date, datetime | None] | None:
+    """(local date, instant or None for all-day) of a stored deadline; None if unreadable."""
+    if not isinstance(due, str):
+        return None
+    try:
+        if len(due) == 10:
+            return date.fromisoformat(due), None
+        moment = datetime.fromisoformat(due)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=now.tzinfo)
+        moment = moment.astimezone(now.tzinfo)
+        return moment.date(), moment
+    except (ValueError, OverflowError):
+        return None
+
+
+def _span(days: int, fr: bool) -> str:
+    """A count of days, coarser as it grows: 3d, 2w, 4mo, 2y."""
+    if days < 14:
+        return f"{days} j" if fr else f"{days}d"
+    if days < 63:
+        return f"{days // 7} sem" if fr else f"{days // 7}w"
+    if days < 365:
+        return f"{days // 30} mois" if fr else f"{days // 30}mo"
+    years = days // 365
+    return (f"{years} an" + ("s" if years > 1 else "")) if fr else f"{years}y"
+
+
+def _overdue(seconds: float, fr: bool) -> str:
+    if seconds < 3600:
+        amount = f"{max(1, int(seconds // 60))} min" if fr else f"{max(1, int(seconds // 60))}min"
+    elif seconds < 86400:
+        amount = f"{int(seconds // 3600)} h" if fr else f"{int(seconds // 3600)}h"
+    else:
+        amount = _span(int(seconds // 86400), fr)
+    return f"en retard de {amount}" if fr else f"overdue {amount}"
+
+
+def _ahead(days: int, fr: bool) -> str:
+    if days == 0:
+        return "aujourd'hui" if fr else "today"
+    if days == 1:
+        return "demain" if fr else "tomorrow"
+    return f"dans {_span(days, fr)}" if fr else f"in {_span(days, fr)}"
+
+
+def _short_date(day: date, now: datetime, fr: bool) -> str:
+    month = (_FR_MONTHS if fr else _EN_MONTHS)[day.month - 1]
+    text = f"{day.day} {month}"
+    return text if day.year == now.year else f"{text} {day.year}"
+
+
+def humanize_due(due: str, now: datetime, lang: str = "en") -> str:
+    """What a task row shows: short, relative, read at a glance (`today 17:00`, `overdue 2h`)."""
+    now = _aware(now)
+    read = _read_due(due, now)
+    if read is None:
+        return sanitize_line(str(due))[:20]
+    fr = _french(lang)
+    day, moment = read
+    days = (day - now.date()).days
+    if moment is None:
+        if days < 0:
+            return _overdue(-days * 86400, fr)
+        if days < 63:
+            return _ahead(days, fr)
+        return _short_date(day, now, fr)
+    seconds = moment.timestamp() - now.timestamp()
+    if seconds <= 0:
+        return _overdue(-seconds, fr)
+    if days <= 1:
+        return f"{_ahead(days, fr)} {moment:%H:%M}"
+    if days < 63:
+        return _ahead(days, fr)
+    return _short_date(day, now, fr)
+
+
+def _relative(day: date, moment: datetime | None, now: datetime, fr: bool) -> str:
+    """The precise relative part of a description: `in 7h` today, `tomorrow`, `in 3mo`."""
+    days = (day - now.date()).days
+    if moment is None:
+        return _overdue(-days * 86400, fr) if days < 0 else _ahead(days, fr)
+    seconds = moment.timestamp() - now.timestamp()
+    if seconds <= 0:
+        return _overdue(-seconds, fr)
+    if seconds < 3600:
+        minutes = max(1, int(seconds // 60))
+        return f"dans {minutes} min" if fr else f"in {minutes}min"
+    if days == 0:
+        hours = int(seconds // 3600)
+        return f"dans {hours} h" if fr else f"in {hours}h"
+    return _ahead(days, fr)
+
+
+def describe_due(due: str, now: datetime, lang: str = "en", *, mark_all_day: bool = True) -> str:
+    """The deadline box preview: the absolute date and the relative one, so a typo shows.
+
+    ``mark_all_day=False`` drops "(all day)" for the narrower quick-add preview line.
+    """
+    now = _aware(now)
+    read = _read_due(due, now)
+    if read is None:
+        return sanitize_line(str(due))[:40]
+    fr = _french(lang)
+    day, moment = read
+    weekday = (_FR_DAYS if fr else _EN_DAYS)[day.weekday()]
+    text = f"{weekday} {_short_date(day, now, fr)}"
+    if moment is not None:
+        text += f" {moment:%H:%M}"
+    elif mark_all_day:
+        text += " (toute la journée)" if fr else " (all day)"
+    return f"{text} - {_relative(day, moment, now, fr)}"
+
+
+def due_closeness(due: str | None, now: datetime, horizon: timedelta) -> str:
+    """How close a deadline is, for colouring: overdue, day (24 h), horizon, later or none."""
+    if not due:
+        return "none"
+    now = _aware(now)
+    read = _read_due(due, now)
+    if read is None:
+        return "none"
+    day, moment = read
+    if moment is None:
+        try:
+            moment = _midnight(day + timedelta(days=1), now.tzinfo)  # the day has ended
+        except OverflowError:
+            return "later"
+    seconds = moment.timestamp() - now.timestamp()
+    if seconds <= 0:
+        return "overdue"
+    if seconds <= 86400:
+        return "day"
+    if seconds <= horizon.total_seconds():
+        return "horizon"
+    return "later"

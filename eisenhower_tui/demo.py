@@ -1,0 +1,57 @@
+"""The demo data set: a dozen realistic tasks, some overdue, some due today, on a temporary copy."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from .config import Config
+from .model import Quadrant, Task, new_task
+from .store import Store
+
+# (title, quadrant, due offset in days or hours-as-str, tags, delegate, done)
+DEMO: list[tuple[str, Quadrant, str | None, list[str], str | None]] = [
+    ("Submit the quarterly VAT return", Quadrant.DO, "-1d", ["admin"], None),
+    ("Fix the login outage on prod", Quadrant.DO, "+3h", ["work"], None),
+    ("Prepare slides for Monday's board meeting", Quadrant.DO, "+1d", ["work"], None),
+    ("Renew passport", Quadrant.SCHEDULE, "+12d", ["admin"], None),
+    ("Plan the team offsite", Quadrant.SCHEDULE, "+20d", ["work"], None),
+    ("Write the blog post on TinyDB locking", Quadrant.SCHEDULE, None, ["writing"], None),
+    ("Book a dentist check-up", Quadrant.SCHEDULE, None, ["health"], None),
+    ("Reply to the conference organisers", Quadrant.DELEGATE, "+0d", ["mail"], "Alice"),
+    ("Order new office chairs", Quadrant.DELEGATE, "+2d", ["office"], "Bob"),
+    ("Call the plumber about the leak", Quadrant.DELEGATE, "-2h", ["home"], None),
+    ("Sort the old photo backups", Quadrant.ELIMINATE, None, ["home"], None),
+    ("Reorganise the bookmarks bar", Quadrant.ELIMINATE, None, [], None),
+    ("Watch the new sci-fi series", Quadrant.ELIMINATE, None, ["fun"], None),
+]
+
+
+def demo_tasks(now: datetime) -> list[Task]:
+    tasks = []
+    for index, (title, quadrant, offset, tags, delegate) in enumerate(DEMO):
+        due = None
+        if offset is not None:
+            amount = int(offset[:-1])
+            if offset.endswith("h"):
+                due = (now + timedelta(hours=amount)).replace(second=0, microsecond=0).isoformat()
+            else:
+                due = (now + timedelta(days=amount)).date().isoformat()
+        task = new_task(title, quadrant, due=due, tags=tags, delegate=delegate, now=now)
+        task.order = float(index)
+        tasks.append(task)
+    done = new_task("Send the invoice to ACME", Quadrant.DO, tags=["admin"], now=now)
+    done.done = done.created
+    tasks.append(done)
+    return tasks
+
+
+def demo_store(config: Config | None = None, now: datetime | None = None) -> Store:
+    """A fresh store in a temporary folder, so the demo never touches the user's data."""
+    from .dates import local_now
+
+    folder = Path(tempfile.mkdtemp(prefix="eisenhower-demo-"))
+    store = Store(folder / "tasks.json")
+    store.add(*demo_tasks(now or local_now()))
+    return store

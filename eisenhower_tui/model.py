@@ -1,0 +1,392 @@
+"""Tasks, quadrants, ordering and the escalation rule.
+
+Pure: no I/O, no Textual, no Rich. Everything that depends on time takes ``now`` explicitly so the
+rules can be tested with a fixed clock.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+from enum import IntEnum
+from typing import Any
+
+MAX_TITLE = 500
+DEFAULT_HORIZON = timedelta(hours=48)
+
+# Fields this version knows; anything else found in a record is carried through untouched.
+KNOWN_FIELDS = (
+    "id",
+    "title",
+    "notes",
+    "urgent",
+    "important",
+    "due",
+    "tags",
+    "delegate",
+    "done",
+    "created",
+    "updated",
+    "escalated",
+    "escalated_for",
+    "deleted",
+    "order",
+)
+
+
+class InvalidTask(ValueError):
+    """A value a user gave cannot be stored; the message is meant for that user."""
+
+
+class Quadrant(IntEnum):
+    DO = 1
+    SCHEDULE = 2
+    DELEGATE = 3
+    ELIMINATE = 4
+
+    @property
+    def urgent(self) -> bool:
+        return self in (Quadrant.DO, Quadrant.DELEGATE)
+
+    @property
+    def important(self) -> bool:
+        return self in (Quadrant.DO, Quadrant.SCHEDULE)
+
+    @property
+    def label(self) -> str:
+        """Human name, as in the pane titles."""
+        return _LABELS[self]
+
+    @property
+    def key(self) -> str:
+        """The lower-case word accepted on the command line."""
+        return self.name.lower()
+
+    @classmethod
+    def from_flags(cls, urgent: bool, important: bool) -> Quadrant:
+        if urgent:
+            return cls.DO if important else cls.DELEGATE
+        return cls.SCHEDULE if important else cls.ELIMINATE
+
+    @classmethod
+    def parse(cls, text: str | int) -> Quadrant:
+        """Accept 1-4 or a quadrant name (English or French, any case)."""
+        word = str(text).strip().lower()
+        found = _ALIASES.get(strip_accents(word))
+        if found is None:
+            raise InvalidTask(
+                f"'{text}' is not a quadrant; use 1-4 or do, schedule, delegate, eliminate"
+            )
+        return found
+
+
+_LABELS = {
+    Quadrant.DO: "Do first",
+    Quadrant.SCHEDULE: "Schedule",
+    Quadrant.DELEGATE: "Delegate",
+    Quadrant.ELIMINATE: "Eliminate",
+}
+
+_ALIASES: dict[str, Quadrant] = {
+    "1": Quadrant.DO,
+    "do": Quadrant.DO,
+    "q1": Quadrant.DO,
+    "faire": Quadrant.DO,
+    "2": Quadrant.SCHEDULE,
+    "schedule": Quadrant.SCHEDULE,
+    "q2": Quadrant.SCHEDULE,
+    "planifier": Quadrant.SCHEDULE,
+    "3": Quadrant.DELEGATE,
+    "delegate": Quadrant.DELEGATE,
+    "q3": Quadrant.DELEGATE,
+    "deleguer": Quadrant.DELEGATE,
+    "4": Quadrant.ELIMINATE,
+    "eliminate": Quadrant.ELIMINATE,
+    "q4": Quadrant.ELIMINATE,
+    "eliminer": Quadrant.ELIMINATE,
+}
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+# --- hostile text -----------------------------------------------------------------------------
+
+# Whole escape sequences first (so their parameters do not survive as visible junk), then any
+# remaining control, format (bidi overrides, zero-width) or surrogate code point.
+_ESCAPE_SEQUENCE = re.compile(
+    r"""
+    \x1b\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?   # OSC ... BEL / ST (clipboard, titles, links)
+  | \x9d[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?     # 8-bit OSC
+  | \x1b[P_^X][^\x1b\x9c]*(?:\x1b\\|\x9c)?        # DCS, APC, PM, SOS
+  | \x1b\[[0-?]*[ -/]*[@-~]?                      # CSI
+  | \x9b[0-?]*[ -/]*[@-~]?                        # 8-bit CSI
+  | \x1b[ -/]*[0-~]?                              # other ESC sequences
+    """,
+    re.VERBOSE,
+)
+
+
+def _is_unsafe(ch: str) -> bool:
+    cat = unicodedata.category(ch)
+    # Cc: C0/C1 controls incl. NUL, ESC, DEL. Cf: bidi overrides/isolates, zero-width joiners.
+    # Cs: lone surrogates, which cannot be encoded. Zl/Zp: line/paragraph separators.
+    return cat in ("Cc", "Cs", "Zl", "Zp") or (cat == "Cf" and ch not in "\u200d")
+
+
+def sanitize_line(text: str) -> str:
+    """One-line user text made safe to store and draw: NFC, no escapes or controls, tabs as spaces.
+
+    ZWJ is kept because emoji sequences (family, flags) need it; it is not a control for terminals.
+    """
+    text = unicodedata.normalize("NFC", str(text))
+    text = _ESCAPE_SEQUENCE.sub("", text)
+    text = text.replace("\t", " ").replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+    text = "".join(ch for ch in text if not _is_unsafe(ch))
+    return re.sub(r" {2,}", " ", text).strip()
+
+
+def sanitize_notes(text: str) -> str:
+    """Multi-line free text: like :func:`sanitize_line` but keeps newlines."""
+    text = unicodedata.normalize("NFC", str(text)).replace("\r\n", "\n").replace("\r", "\n")
+    text = _ESCAPE_SEQUENCE.sub("", text)
+    text = text.replace("\t", "    ")
+    return "".join(ch for ch in text if ch == "\n" or not _is_unsafe(ch)).strip("\n")
+
+
+def clean_title(text: str) -> str:
+    """A storable title or :class:`InvalidTask` with a reason a user understands."""
+    title = sanitize_line(text)
+    if not title:
+        raise InvalidTask("the title is empty; type what the task is")
+    if len(title) > MAX_TITLE:
+        raise InvalidTask(f"the title has {len(title)} characters; the limit is {MAX_TITLE}")
+    return title
+
+
+def clean_tag(text: str) -> str:
+    """Tags are stored without '#', as typed, with inner spaces turned into dashes."""
+    tag = sanitize_line(text).lstrip("#").strip()
+    return re.sub(r"\s+", "-", tag)[:100]
+
+
+def clean_delegate(text: str | None) -> str | None:
+    if text is None:
+        return None
+    name = sanitize_line(text).lstrip("@").strip()[:100]
+    return name or None
+
+
+# --- time helpers -----------------------------------------------------------------------------
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso_now(now: datetime | None = None) -> str:
+    return (now or utc_now()).astimezone(UTC).isoformat(timespec="seconds")
+
+
+def due_instant(due: str, tz: Any) -> datetime:
+    """The instant a deadline passes: the end of the day in local time for an all-day one."""
+    if len(due) == 10:
+        day = date.fromisoformat(due)
+        return datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
+    moment = datetime.fromisoformat(due)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=tz)
+    return moment
+
+
+def is_overdue(due: str | None, now: datetime) -> bool:
+    if not due:
+        return False
+    try:
+        return due_instant(due, now.tzinfo) <= now
+    except ValueError:
+        return False
+
+
+# --- the task ---------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Task:
+    title: str
+    urgent: bool = False
+    important: bool = True
+    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    notes: str = ""
+    due: str | None = None
+    tags: list[str] = field(default_factory=list)
+    delegate: str | None = None
+    done: str | None = None
+    created: str = ""
+    updated: str = ""
+    escalated: str | None = None
+    escalated_for: str | None = None
+    deleted: str | None = None
+    order: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def quadrant(self) -> Quadrant:
+        return Quadrant.from_flags(self.urgent, self.important)
+
+    @property
+    def is_open(self) -> bool:
+        return self.done is None and self.deleted is None
+
+    def with_quadrant(self, quadrant: Quadrant) -> Task:
+        return replace(self, urgent=quadrant.urgent, important=quadrant.important)
+
+    def to_record(self) -> dict[str, Any]:
+        """The dict stored in the file: unknown fields first so known ones always win."""
+        record: dict[str, Any] = dict(self.extra)
+        record.update(
+            id=self.id,
+            title=self.title,
+            notes=self.notes,
+            urgent=self.urgent,
+            important=self.important,
+            due=self.due,
+            tags=list(self.tags),
+            delegate=self.delegate,
+            done=self.done,
+            created=self.created,
+            updated=self.updated,
+            escalated=self.escalated,
+            escalated_for=self.escalated_for,
+            order=self.order,
+        )
+        if self.deleted is not None:
+            record["deleted"] = self.deleted
+        return record
+
+    def to_public(self) -> dict[str, Any]:
+        """The object `list --json` prints: SPEC fields plus the derived quadrant."""
+        record = self.to_record()
+        record.pop("order", None)
+        record["quadrant"] = int(self.quadrant)
+        return record
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any]) -> Task:
+        """Build from a stored dict; raises ``ValueError`` on a record of the wrong shape."""
+        if not isinstance(record, Mapping):
+            raise ValueError("a task record is not an object")
+        task_id = record.get("id")
+        title = record.get("title")
+        if not isinstance(task_id, str) or not task_id:
+            raise ValueError("a task has no id")
+        if not isinstance(title, str):
+            raise ValueError(f"task {task_id} has no title")
+        tags = record.get("tags") or []
+        if not isinstance(tags, list):
+            raise ValueError(f"task {task_id} has tags that are not a list")
+        order = record.get("order", 0.0)
+        return cls(
+            id=task_id,
+            title=title,
+            notes=_str_or(record.get("notes"), ""),
+            urgent=bool(record.get("urgent", False)),
+            important=bool(record.get("important", False)),
+            due=_str_or(record.get("due"), None),
+            tags=[str(t) for t in tags],
+            delegate=_str_or(record.get("delegate"), None),
+            done=_str_or(record.get("done"), None),
+            created=_str_or(record.get("created"), ""),
+            updated=_str_or(record.get("updated"), ""),
+            escalated=_str_or(record.get("escalated"), None),
+            escalated_for=_str_or(record.get("escalated_for"), None),
+            deleted=_str_or(record.get("deleted"), None),
+            order=float(order) if isinstance(order, int | float) else 0.0,
+            extra={k: v for k, v in record.items() if k not in KNOWN_FIELDS},
+        )
+
+
+def _str_or(value: Any, default: Any) -> Any:
+    return value if isinstance(value, str) else default
+
+
+def new_task(
+    title: str,
+    quadrant: Quadrant = Quadrant.SCHEDULE,
+    *,
+    due: str | None = None,
+    tags: Iterable[str] = (),
+    delegate: str | None = None,
+    notes: str = "",
+    now: datetime | None = None,
+) -> Task:
+    """A validated new task; raises :class:`InvalidTask` on a bad title."""
+    stamp = iso_now(now)
+    seen: list[str] = []
+    for tag in tags:
+        cleaned = clean_tag(tag)
+        if cleaned and cleaned not in seen:
+            seen.append(cleaned)
+    return Task(
+        title=clean_title(title),
+        urgent=quadrant.urgent,
+        important=quadrant.important,
+        notes=sanitize_notes(notes),
+        due=due,
+        tags=seen,
+        delegate=clean_delegate(delegate),
+        created=stamp,
+        updated=stamp,
+        order=(now or utc_now()).timestamp(),
+    )
+
+
+# --- ordering ---------------------------------------------------------------------------------
+
+
+def sort_key(task: Task, now: datetime) -> tuple[int, float, float, str]:
+    """Overdue first, then by deadline, then tasks without one in manual order."""
+    if task.due:
+        try:
+            instant = due_instant(task.due, now.tzinfo).timestamp()
+        except ValueError:
+            instant = None
+        if instant is not None:
+            rank = 0 if instant <= now.timestamp() else 1
+            return (rank, instant, task.order, task.id)
+    return (2, 0.0, task.order, task.id)
+
+
+def sort_tasks(tasks: Iterable[Task], now: datetime) -> list[Task]:
+    return sorted(tasks, key=lambda t: sort_key(t, now))
+
+
+# --- escalation -------------------------------------------------------------------------------
+
+
+def needs_escalation(task: Task, now: datetime, horizon: timedelta = DEFAULT_HORIZON) -> bool:
+    """A not-urgent open task whose deadline is within the horizon, not yet escalated for it.
+
+    ``escalated_for`` remembers the deadline it was escalated for, so moving a task back keeps
+    it put for that deadline while a new deadline can escalate it again.
+    """
+    if task.urgent or not task.is_open or not task.due:
+        return False
+    if task.escalated and task.escalated_for == task.due:
+        return False
+    try:
+        instant = due_instant(task.due, now.tzinfo)
+    except ValueError:
+        return False
+    return instant - now <= horizon
+
+
+def escalate(task: Task, now: datetime) -> Task:
+    stamp = iso_now(now)
+    return replace(task, urgent=True, escalated=stamp, escalated_for=task.due, updated=stamp)

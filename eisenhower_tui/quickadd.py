@@ -1,0 +1,151 @@
+"""The one-line quick-add grammar shared by `eisenhower add`, the capture popup and the add box.
+
+Pure: no I/O, no Textual, no Rich. ``parse_quick_add`` turns ``Call Bob !u #admin due:fri`` into a
+:class:`Draft`; ``preview`` renders a draft as the plain-text line shown under the input while the
+user types, so they see exactly what will be saved before pressing Enter.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from .dates import Deadline, DeadlineError, describe_due, parse_deadline
+from .model import InvalidTask, Quadrant, clean_delegate, clean_tag, clean_title, sanitize_line
+
+__all__ = ["Draft", "parse_quick_add", "preview", "preview_or_error", "quadrant_name"]
+
+_QUADRANT_TOKEN = re.compile(r"![1-4]")
+_FLAG_TOKEN = re.compile(r"!(?:u|i|ui|iu)", re.IGNORECASE)
+_ESCAPABLE = ("#", "@", "!", "\\", "due:")
+
+_FRENCH_LABELS = {
+    Quadrant.DO: "Faire",
+    Quadrant.SCHEDULE: "Planifier",
+    Quadrant.DELEGATE: "Déléguer",
+    Quadrant.ELIMINATE: "Éliminer",
+}
+
+
+@dataclass(slots=True)
+class Draft:
+    """What a quick-add line will save; the caller may still override fields from options."""
+
+    title: str
+    quadrant: Quadrant
+    quadrant_from_tokens: bool
+    deadline: Deadline | None
+    tags: list[str]
+    delegate: str | None
+
+
+def parse_quick_add(
+    text: str,
+    default_quadrant: Quadrant = Quadrant.SCHEDULE,
+    now: datetime | None = None,
+    *,
+    week_start: int = 0,
+) -> Draft:
+    """Split a quick-add line into tokens and title.
+
+    Raises only :class:`InvalidTask` (an empty or too long title) or its subclass
+    :class:`DeadlineError` (a ``due:`` token that is not a date), for any input string.
+    """
+    # Sanitise before splitting so an escape sequence cannot hide a token or smuggle a space.
+    words: list[str] = []
+    tags: list[str] = []
+    delegate: str | None = None
+    deadline: Deadline | None = None
+    numbered: Quadrant | None = None
+    urgent = important = flagged = False
+    for token in sanitize_line(str(text)).split():
+        lower = token.lower()
+        if token.startswith("\\") and token[1:].lower().startswith(_ESCAPABLE):
+            words.append(token[1:])  # `\#1` is a literal `#1` in the title
+        elif _QUADRANT_TOKEN.fullmatch(token):
+            numbered = Quadrant(int(token[1]))  # the last `!N` wins
+        elif _FLAG_TOKEN.fullmatch(token):
+            flagged = True
+            urgent = urgent or "u" in lower
+            important = important or "i" in lower
+        elif token.startswith("#") and clean_tag(token):
+            tag = clean_tag(token)
+            if tag.casefold() not in {t.casefold() for t in tags}:
+                tags.append(tag)  # `#home #Home` is one tag, spelt as first typed
+        elif token.startswith("@") and clean_delegate(token):
+            delegate = clean_delegate(token)  # the last `@name` wins
+        elif lower.startswith("due:"):
+            deadline = _due_token(token, now, week_start)
+        else:
+            words.append(token)
+    if numbered is not None:
+        quadrant, from_tokens = numbered, True
+    elif flagged:
+        # `!u` alone means "urgent, not important": the flag not given is false (SPEC 5).
+        quadrant, from_tokens = Quadrant.from_flags(urgent, important), True
+    else:
+        quadrant, from_tokens = default_quadrant, False
+    return Draft(
+        title=clean_title(" ".join(words)),
+        quadrant=quadrant,
+        quadrant_from_tokens=from_tokens,
+        deadline=deadline,
+        tags=tags,
+        delegate=delegate,
+    )
+
+
+def _due_token(token: str, now: datetime | None, week_start: int) -> Deadline:
+    when = token[4:]
+    if not when:
+        raise DeadlineError(f"'{token}' needs a date right after the colon, like due:fri")
+    try:
+        return parse_deadline(when, now, several_words=False, week_start=week_start)
+    except DeadlineError as exc:
+        raise DeadlineError(f"in '{token}': {exc}") from None
+
+
+def quadrant_name(quadrant: Quadrant, lang: str = "en") -> str:
+    """The quadrant's display name in the interface language."""
+    return _FRENCH_LABELS[quadrant] if lang.lower().startswith("fr") else quadrant.label
+
+
+def preview(
+    draft: Draft, now: datetime, *, default_label: str = "default", lang: str = "en"
+) -> str:
+    """One plain-text line (never Rich markup) saying where and how the task will be saved."""
+    fr = lang.lower().startswith("fr")
+    if fr and default_label == "default":
+        default_label = "par défaut"
+    head = f"→ {int(draft.quadrant)} {quadrant_name(draft.quadrant, lang)}"
+    if not draft.quadrant_from_tokens:
+        head += f" ({default_label})"
+    parts = [head]
+    if draft.deadline is not None:
+        when = describe_due(draft.deadline.due, now, lang, mark_all_day=False)
+        parts.append(f"{'échéance' if fr else 'due'} {when}")
+        if draft.deadline.in_past:
+            parts.append("⚠ dans le passé" if fr else "⚠ in the past")
+    if draft.tags:
+        parts.append(" ".join(f"#{tag}" for tag in draft.tags))
+    if draft.delegate:
+        parts.append(f"@{draft.delegate}")
+    return " · ".join(parts)
+
+
+def preview_or_error(
+    text: str,
+    default_quadrant: Quadrant,
+    now: datetime,
+    *,
+    default_label: str = "default",
+    lang: str = "en",
+    week_start: int = 0,
+) -> tuple[Draft | None, str]:
+    """For live previews: the draft and its preview line, or None and the reason, prefixed ⚠."""
+    try:
+        draft = parse_quick_add(text, default_quadrant, now, week_start=week_start)
+    except InvalidTask as exc:
+        return None, f"⚠ {exc}"
+    return draft, preview(draft, now, default_label=default_label, lang=lang)

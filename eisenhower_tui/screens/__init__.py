@@ -1,0 +1,1 @@
+"""Screens of the matrix and the capture popup."""

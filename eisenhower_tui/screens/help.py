@@ -1,0 +1,63 @@
+"""``?``: every binding, read from the live bindings so a remapped key shows as it is."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Label
+
+from ..i18n import _
+
+
+def binding_rows(screen: Screen) -> list[tuple[str, str]]:
+    """(keys, description) for each action reachable from ``screen``, keys of one action joined."""
+    rows: dict[tuple[str, str], list[str]] = {}
+    for _key, active in screen.active_bindings.items():
+        binding = active.binding
+        description = binding.description or binding.action.replace("_", " ")
+        if binding.action in ("app.command_palette",):
+            description = description or _("Command palette")
+        group = (binding.action, description)
+        rows.setdefault(group, []).append(screen.app.get_key_display(binding))
+    # Bindings of the focused list (cursor keys) live below the screen; include them too.
+    focused = screen.focused
+    if focused is not None:
+        for _key, binding in focused._bindings:
+            group = (binding.action, binding.description)
+            display = screen.app.get_key_display(binding)
+            keys = rows.setdefault(group, [])
+            if display not in keys:
+                keys.append(display)
+    return [(" ".join(keys), description) for (_action, description), keys in rows.items()]
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape,q,question_mark", "dismiss_help", _("Close help"), id="help-close"),
+    ]
+
+    def __init__(self, rows: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.rows = rows
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="help"):
+            yield Label(_("Keys"), classes="dialog-title")
+            table: DataTable[Text] = DataTable(
+                id="help-table", cursor_type="row", zebra_stripes=True
+            )
+            table.add_column(_("Key"), key="key")
+            table.add_column(_("Action"), key="action")
+            for keys, description in self.rows:
+                table.add_row(Text(keys, style="bold"), Text(description))
+            yield table
+            yield Label(
+                _("ctrl+p: every action in the command palette   escape: close"),
+                classes="dialog-hint",
+            )
+
+    def action_dismiss_help(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,540 @@
+"""The only code that touches the task file.
+
+The file is a TinyDB JSON document (a ``tasks`` and a ``meta`` table). TinyDB's own ``JSONStorage``
+is neither atomic nor safe for two processes, and a long-lived ``TinyDB`` instance goes stale when
+another process writes (query cache, next-id cache, open handle). So every read-modify-write here:
+
+1. takes an exclusive ``flock`` on a sidecar ``<file>.lock``,
+2. re-reads the file and refuses to go on if it is not what we expect (never overwrite what we
+   could not read),
+3. runs TinyDB table operations against an in-memory storage holding that data,
+4. writes the result to a temporary file in the same folder, fsyncs it, ``os.replace``s it over
+   the file and fsyncs the folder, so a crash leaves either the old or the new file.
+
+Readers need no lock: ``os.replace`` is atomic, so a reader sees one whole file or the other.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import json
+import os
+import stat
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import orjson
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Table
+
+from .model import InvalidTask, Task, iso_now, utc_now
+
+SCHEMA_VERSION = 1
+TOMBSTONE_DAYS = 30
+BACKUPS_KEPT = 7
+LOCK_TIMEOUT = 10.0
+
+
+class StoreError(Exception):
+    """A storage problem (exit code 1). The message names the file and what to do."""
+
+
+class CorruptFileError(StoreError):
+    """The file exists but is not a task file we can read; it is left untouched."""
+
+
+class UnknownId(InvalidTask):
+    """No task matches the id or prefix a user gave (exit code 2)."""
+
+
+class ConflictError(StoreError):
+    """A task changed elsewhere since it was read; nothing was written."""
+
+
+class Signature(NamedTuple):
+    """Cheap identity of the file's current version, for the live view to poll."""
+
+    inode: int
+    size: int
+    mtime_ns: int
+
+
+@dataclass(slots=True)
+class Snapshot:
+    tasks: list[Task]
+    signature: Signature | None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def by_id(self) -> dict[str, Task]:
+        return {t.id: t for t in self.tasks}
+
+
+def signature_of(path: Path) -> Signature | None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return Signature(st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+# --- encoding ---------------------------------------------------------------------------------
+
+
+def _decode(raw: bytes, path: Path) -> dict[str, Any]:
+    if not raw.strip():
+        raise CorruptFileError(_unreadable(path, "it is empty"))
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        try:  # orjson refuses a few things the stdlib takes (integers past 64 bits)
+            data = json.loads(raw)
+        except (ValueError, RecursionError) as exc:
+            raise CorruptFileError(_unreadable(path, f"it is not valid JSON ({exc})")) from None
+    _check_shape(data, path)
+    return data
+
+
+def _encode(data: dict[str, Any]) -> bytes:
+    try:
+        return orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"
+    except TypeError:
+        return json.dumps(data, indent=2, ensure_ascii=False).encode() + b"\n"
+
+
+def _unreadable(path: Path, why: str) -> str:
+    return (
+        f"Cannot read the task file {path}: {why}. It was left exactly as it is and nothing was "
+        f"written. Repair or move it aside (a backup may be in {backup_dir(path)}; "
+        f"`eisenhower restore` lists them), or point --db / EISENHOWER_DB at another file."
+    )
+
+
+def _check_shape(data: Any, path: Path) -> None:
+    if not isinstance(data, dict):
+        raise CorruptFileError(_unreadable(path, "it is not a TinyDB document (no top object)"))
+    for name, table in data.items():
+        if not isinstance(table, dict):
+            raise CorruptFileError(_unreadable(path, f"table '{name}' is not an object"))
+    tasks = data.get("tasks", {})
+    for doc_id, record in tasks.items():
+        if not doc_id.isdigit() or not isinstance(record, dict):
+            raise CorruptFileError(_unreadable(path, f"task entry '{doc_id}' has the wrong shape"))
+        if not isinstance(record.get("id"), str) or not isinstance(record.get("title"), str):
+            raise CorruptFileError(_unreadable(path, f"task entry '{doc_id}' has no id or title"))
+    version = _schema_version(data)
+    if version > SCHEMA_VERSION:
+        raise CorruptFileError(
+            f"The task file {path} has schema version {version}, written by a newer "
+            f"eisenhower-tui (this one knows {SCHEMA_VERSION}). Nothing was written: upgrade "
+            f"eisenhower-tui to use it."
+        )
+
+
+def _schema_version(data: dict[str, Any]) -> int:
+    for record in data.get("meta", {}).values():
+        if isinstance(record, dict) and "schema_version" in record:
+            version = record["schema_version"]
+            return version if isinstance(version, int) else 0
+    return 0
+
+
+# Each entry upgrades data from version N to N+1, in place. Version 0 is a file without meta.
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], None]] = {
+    0: lambda data: data.setdefault("tasks", {}),
+}
+
+
+class _MemoryStorage(Storage):
+    """Hands TinyDB the data read under the lock; writes stay in memory until commit."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.dirty = False
+
+    def read(self) -> dict[str, Any]:
+        return self.data
+
+    def write(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.dirty = True
+
+
+# --- transactions -----------------------------------------------------------------------------
+
+
+class Txn:
+    """Task operations inside one locked read-modify-write, addressed by uuid."""
+
+    def __init__(self, db: TinyDB, now: datetime) -> None:
+        self.db = db
+        self.now = now
+        self.table: Table = db.table("tasks", cache_size=0)
+        self._doc_ids: dict[str, int] | None = None
+
+    def _index(self) -> dict[str, int]:
+        if self._doc_ids is None:
+            raw = self.db.storage.read().get("tasks", {})
+            self._doc_ids = {rec["id"]: int(doc_id) for doc_id, rec in raw.items()}
+        return self._doc_ids
+
+    def all(self, *, include_deleted: bool = False) -> list[Task]:
+        raw = self.db.storage.read().get("tasks", {})
+        tasks = [Task.from_record(rec) for rec in raw.values()]
+        return tasks if include_deleted else [t for t in tasks if t.deleted is None]
+
+    def get(self, task_id: str) -> Task | None:
+        doc_id = self._index().get(task_id)
+        if doc_id is None:
+            return None
+        return Task.from_record(self.table.get(doc_id=doc_id) or {})
+
+    def resolve(self, prefix: str, *, include_done: bool = True) -> Task:
+        """A task by id or unique prefix of 4+ characters; tombstones never match."""
+        return resolve_prefix(self.all(), prefix, include_done=include_done)
+
+    def put(self, task: Task) -> None:
+        """Insert or replace the whole record (unknown fields travel in ``task.extra``)."""
+        record = task.to_record()
+        index = self._index()
+        doc_id = index.get(task.id)
+        if doc_id is None:
+            index[task.id] = self.table.insert(record)
+        else:
+
+            def replace_doc(doc: dict[str, Any]) -> None:
+                doc.clear()
+                doc.update(record)
+
+            self.table.update(replace_doc, doc_ids=[doc_id])
+
+    def put_many(self, tasks: Iterable[Task]) -> None:
+        new = []
+        for task in tasks:
+            if task.id in self._index():
+                self.put(task)
+            else:
+                new.append(task)
+        if new:
+            ids = self.table.insert_multiple(t.to_record() for t in new)
+            for task, doc_id in zip(new, ids, strict=True):
+                self._index()[task.id] = doc_id
+
+    def delete(self, task_id: str) -> Task:
+        """Leave a tombstone so a sync tool cannot silently resurrect the task."""
+        task = self.get(task_id)
+        if task is None:
+            raise UnknownId(f"no task has the id {task_id}")
+        stamp = iso_now(self.now)
+        task.deleted = stamp
+        task.updated = stamp
+        self.put(task)
+        return task
+
+    def purge(self, task_id: str) -> None:
+        """Remove a record outright (undo of an add)."""
+        doc_id = self._index().pop(task_id, None)
+        if doc_id is not None:
+            self.table.remove(doc_ids=[doc_id])
+
+    def purge_old_tombstones(self) -> None:
+        cutoff = self.now - timedelta(days=TOMBSTONE_DAYS)
+        raw = self.db.storage.read().get("tasks", {})
+        old = []
+        for doc_id, rec in raw.items():
+            deleted = rec.get("deleted")
+            if isinstance(deleted, str):
+                try:
+                    when = datetime.fromisoformat(deleted)
+                except ValueError:
+                    continue
+                if when.tzinfo is None:
+                    when = when.replace(tzinfo=UTC)
+                if when < cutoff:
+                    old.append(int(doc_id))
+        if old:
+            self.table.remove(doc_ids=old)
+            self._doc_ids = None
+
+
+def resolve_prefix(tasks: Iterable[Task], prefix: str, *, include_done: bool = True) -> Task:
+    key = prefix.strip().lower()
+    if len(key) < 4:
+        raise UnknownId(f"'{prefix}' is too short; give at least 4 characters of the id")
+    matches = [
+        t
+        for t in tasks
+        if t.deleted is None and t.id.lower().startswith(key) and (include_done or t.done is None)
+    ]
+    if not matches:
+        raise UnknownId(f"no task has an id starting with '{prefix}'")
+    if len(matches) > 1:
+        shown = ", ".join(sorted(t.id[:8] for t in matches)[:5])
+        raise UnknownId(
+            f"'{prefix}' matches {len(matches)} tasks ({shown}); give more characters of the id"
+        )
+    return matches[0]
+
+
+# --- the store --------------------------------------------------------------------------------
+
+
+def backup_dir(path: Path) -> Path:
+    return path.parent / "backups"
+
+
+class Store:
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        lock_timeout: float = LOCK_TIMEOUT,
+    ) -> None:
+        self.path = Path(path)
+        self.clock = clock
+        self.lock_timeout = lock_timeout
+        self.lock_path = self.path.with_name(self.path.name + ".lock")
+
+    # reading
+
+    def signature(self) -> Signature | None:
+        return signature_of(self.path)
+
+    def read(self) -> Snapshot:
+        """The tasks on disk (without tombstones); an absent file is an empty list."""
+        for _ in range(3):
+            before = self.signature()
+            raw = self._read_bytes()
+            if raw is None:
+                return Snapshot([], None)
+            # If the file was replaced while we read, read again so the signature matches.
+            if self.signature() == before:
+                break
+        data = _decode(raw, self.path)
+        tasks = [Task.from_record(rec) for rec in data.get("tasks", {}).values()]
+        meta = next(iter(data.get("meta", {}).values()), {})
+        return Snapshot([t for t in tasks if t.deleted is None], before, dict(meta))
+
+    def _read_bytes(self) -> bytes | None:
+        try:
+            with open(self.path, "rb") as handle:
+                return handle.read()
+        except FileNotFoundError:
+            return None
+        except IsADirectoryError:
+            raise StoreError(
+                f"The task file {self.path} is a folder. Point --db at a file."
+            ) from None
+        except OSError as exc:
+            raise StoreError(
+                f"Cannot read the task file {self.path}: {exc.strerror}. Check its permissions; "
+                f"nothing was written."
+            ) from None
+
+    # writing
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Txn]:
+        """Lock, re-read, yield a :class:`Txn`, then write atomically if anything changed."""
+        with self._locked():
+            self._remove_stale_temp_files()
+            raw = self._read_bytes()
+            if raw is None:
+                data: dict[str, Any] = {"tasks": {}, "meta": {"1": {"schema_version": 0}}}
+                fresh = True
+            else:
+                data = _decode(raw, self.path)
+                fresh = False
+            migrated = self._migrate(data, raw)
+            storage = _MemoryStorage(data)
+            db = TinyDB(storage=lambda: storage)
+            txn = Txn(db, self.clock())
+            yield txn
+            if storage.dirty or migrated or fresh:
+                txn.purge_old_tombstones()
+                if raw is not None:
+                    self._daily_backup(raw)
+                self._write_atomic(_encode(storage.data))
+
+    def _migrate(self, data: dict[str, Any], raw: bytes | None) -> bool:
+        version = _schema_version(data)
+        if version == SCHEMA_VERSION:
+            return False
+        if raw is not None:
+            self._write_backup(raw, f"pre-v{SCHEMA_VERSION}")
+        while version < SCHEMA_VERSION:
+            MIGRATIONS[version](data)
+            version += 1
+        meta = data.setdefault("meta", {})
+        for record in meta.values():
+            if isinstance(record, dict) and "schema_version" in record:
+                record["schema_version"] = SCHEMA_VERSION
+                break
+        else:
+            meta[str(len(meta) + 1)] = {"schema_version": SCHEMA_VERSION}
+        return True
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        self._ensure_folder()
+        try:
+            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise StoreError(
+                f"Cannot open the lock file {self.lock_path}: {exc.strerror}. Check that the "
+                f"folder {self.path.parent} is writable; nothing was written."
+            ) from None
+        try:
+            deadline = time.monotonic() + self.lock_timeout
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise StoreError(
+                            f"Another process has held the lock on {self.path} for "
+                            f"{self.lock_timeout:.0f} s; nothing was written. Try again."
+                        ) from None
+                    time.sleep(0.005)
+            yield
+        finally:
+            os.close(fd)  # closing drops the flock
+
+    def _ensure_folder(self) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as exc:
+            raise StoreError(
+                f"Cannot create the folder {self.path.parent}: {exc.strerror}."
+            ) from None
+
+    def _temp_prefix(self) -> str:
+        return f".{self.path.name}."
+
+    def _remove_stale_temp_files(self) -> None:
+        """Under the lock no write is in flight, so any temp file left is from a killed writer."""
+        prefix = self._temp_prefix()
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(self.path.parent):
+                if entry.name.startswith(prefix) and entry.name.endswith(".tmp"):
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
+
+    def _write_atomic(self, payload: bytes) -> None:
+        write_atomic(self.path, payload, temp_prefix=self._temp_prefix())
+
+    # backups
+
+    def backups(self) -> list[Path]:
+        """This file's backups, newest first."""
+        folder = backup_dir(self.path)
+        try:
+            found = [p for p in folder.iterdir() if self._is_my_backup(p.name)]
+        except FileNotFoundError:
+            return []
+        return sorted(found, key=lambda p: p.name, reverse=True)
+
+    def _is_my_backup(self, name: str) -> bool:
+        return name.startswith(self.path.stem + ".") and name.endswith(self.path.suffix or ".json")
+
+    def _daily_backup(self, raw: bytes) -> None:
+        today = self.clock().astimezone().strftime("%Y%m%d")
+        marker = f"{self.path.stem}.{today}-"
+        if any(p.name.startswith(marker) for p in self.backups()):
+            return
+        self._write_backup(raw, "daily")
+
+    def _write_backup(self, raw: bytes, reason: str) -> Path:
+        folder = backup_dir(self.path)
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as exc:
+            raise StoreError(f"Cannot create the backup folder {folder}: {exc.strerror}.") from None
+        stamp = self.clock().astimezone().strftime("%Y%m%d-%H%M%S")
+        target = folder / f"{self.path.stem}.{stamp}-{reason}{self.path.suffix or '.json'}"
+        write_atomic(target, raw, temp_prefix=f".{target.name}.")
+        for old in self.backups()[BACKUPS_KEPT:]:
+            with contextlib.suppress(OSError):
+                old.unlink()
+        return target
+
+    def restore(self, backup: Path) -> Path:
+        """Replace the file with a backup, after backing up the current file."""
+        raw = backup.read_bytes()
+        _decode(raw, backup)
+        with self._locked():
+            current = self._read_bytes()
+            saved = self._write_backup(current, "before-restore") if current else backup
+            self._write_atomic(raw)
+        return saved
+
+    # conveniences, one transaction each
+
+    def add(self, *tasks: Task) -> None:
+        with self.transaction() as txn:
+            txn.put_many(tasks)
+
+    def update(
+        self,
+        task_id: str,
+        change: Callable[[Task], None],
+        *,
+        expect_updated: str | None = None,
+    ) -> Task:
+        """Apply ``change`` to the stored task and stamp ``updated``.
+
+        With ``expect_updated``, refuse (:class:`ConflictError`) if someone else changed the
+        task since: undo must not overwrite another window's change.
+        """
+        with self.transaction() as txn:
+            task = txn.get(task_id)
+            if task is None or task.deleted is not None:
+                raise UnknownId(f"the task {task_id[:8]} no longer exists")
+            if expect_updated is not None and task.updated != expect_updated:
+                raise ConflictError(f"'{task.title}' was changed elsewhere; left as it is")
+            change(task)
+            task.updated = iso_now(txn.now)
+            txn.put(task)
+            return task
+
+
+def write_atomic(path: Path, payload: bytes, *, temp_prefix: str) -> None:
+    """Temp file in the same folder (created exclusively, 0600), fsync, rename, fsync folder."""
+    folder = path.parent
+    mode = 0o600
+    with contextlib.suppress(FileNotFoundError):
+        mode = stat.S_IMODE(os.stat(path).st_mode) or 0o600
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=temp_prefix, suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+        tmp = None
+        dir_fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    except OSError as exc:
+        reason = "the disk is full" if exc.errno == errno.ENOSPC else exc.strerror
+        raise StoreError(
+            f"Cannot write the task file {path}: {reason}. The file on disk was left as it "
+            f"was; your last change was not saved."
+        ) from None
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)

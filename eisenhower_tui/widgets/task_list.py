@@ -1,0 +1,227 @@
+"""A virtualised, one-line-per-task list.
+
+One widget per task does not scale to thousands of tasks, and ``OptionList`` measures every option
+up front. This draws only the visible rows from a plain list of tasks, so setting 10,000 rows costs
+a list assignment. Task text is never parsed as markup: rows are built from plain segments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ..dates import due_closeness, humanize_due
+from ..model import Task, sanitize_line
+
+
+class TaskList(ScrollView, can_focus=True):
+    """Rows of tasks with a cursor; posts messages, never touches the store."""
+
+    BINDINGS = [
+        Binding("up,k", "cursor_up", "Up", show=False, id="cursor-up"),
+        Binding("down,j", "cursor_down", "Down", show=False, id="cursor-down"),
+        Binding("home,g", "first", "First task", show=False, id="cursor-first"),
+        Binding("end,G", "last", "Last task", show=False, id="cursor-last"),
+        Binding("pageup", "page_up", "Page up", show=False, id="page-up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="page-down"),
+    ]
+
+    COMPONENT_CLASSES = {
+        "task-list--cursor",
+        "task-list--cursor-blurred",
+        "task-list--overdue",
+        "task-list--day",
+        "task-list--horizon",
+        "task-list--later",
+        "task-list--tag",
+        "task-list--delegate",
+        "task-list--done",
+        "task-list--new",
+    }
+
+    cursor: reactive[int] = reactive(0, always_update=True, init=False)
+
+    @dataclass
+    class Edge(Message):
+        """The cursor tried to leave the list (``direction`` is "up" or "down")."""
+
+        task_list: TaskList
+        direction: str
+
+    @dataclass
+    class Highlighted(Message):
+        task_list: TaskList
+        task_id: str | None
+
+    @dataclass
+    class Chosen(Message):
+        """Enter or double click on a row."""
+
+        task_list: TaskList
+        task_id: str
+
+    def __init__(
+        self,
+        *,
+        now: datetime | None = None,
+        horizon: timedelta = timedelta(hours=48),
+        lang: str = "en",
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.tasks: list[Task] = []
+        self.now = now or datetime.now().astimezone()
+        self.horizon = horizon
+        self.lang = lang
+        self.new_ids: set[str] = set()
+
+    # data in
+
+    def set_tasks(self, tasks: list[Task], keep_id: str | None = None) -> None:
+        """Replace the rows, keeping the cursor on ``keep_id`` (or the current task) if present."""
+        keep_id = keep_id or self.highlighted_id
+        old_row = self.cursor
+        self.tasks = tasks
+        self.virtual_size = Size(self.size.width, len(tasks))
+        row = next((i for i, t in enumerate(tasks) if t.id == keep_id), None) if keep_id else None
+        if row is None:
+            row = min(old_row, len(tasks) - 1)
+        self.cursor = max(row, 0)
+        self.refresh()
+
+    def select_id(self, task_id: str) -> bool:
+        for index, task in enumerate(self.tasks):
+            if task.id == task_id:
+                self.cursor = index
+                return True
+        return False
+
+    @property
+    def highlighted(self) -> Task | None:
+        if 0 <= self.cursor < len(self.tasks):
+            return self.tasks[self.cursor]
+        return None
+
+    @property
+    def highlighted_id(self) -> str | None:
+        task = self.highlighted
+        return task.id if task else None
+
+    # cursor
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self.tasks) - 1)) if self.tasks else 0
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        if self.tasks:
+            self.scroll_to_region(
+                Region(0, new, max(self.size.width, 1), 1), animate=False, force=True
+            )
+        self.refresh()
+        self.post_message(self.Highlighted(self, self.highlighted_id))
+
+    def action_cursor_up(self) -> None:
+        if self.cursor == 0 or not self.tasks:
+            self.post_message(self.Edge(self, "up"))
+        else:
+            self.cursor -= 1
+
+    def action_cursor_down(self) -> None:
+        if self.cursor >= len(self.tasks) - 1:
+            self.post_message(self.Edge(self, "down"))
+        else:
+            self.cursor += 1
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = len(self.tasks) - 1
+
+    def action_page_up(self) -> None:
+        self.cursor -= max(1, self.scrollable_content_region.height - 1)
+
+    def action_page_down(self) -> None:
+        self.cursor += max(1, self.scrollable_content_region.height - 1)
+
+    def on_click(self, event: events.Click) -> None:
+        row = event.y + self.scroll_offset.y
+        if 0 <= row < len(self.tasks):
+            self.cursor = row
+            if event.chain >= 2:
+                self.post_message(self.Chosen(self, self.tasks[row].id))
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.tasks))
+
+    # drawing
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        row = y + self.scroll_offset.y
+        base = self.rich_style
+        if row >= len(self.tasks) or width <= 0:
+            return Strip.blank(width, base)
+        task = self.tasks[row]
+        strip = Strip(self._row_segments(task, width, base), width)
+        if row == self.cursor:
+            name = "task-list--cursor" if self.has_focus else "task-list--cursor-blurred"
+            strip = strip.apply_style(self.get_component_rich_style(name))
+        return strip.crop_extend(0, width, base)
+
+    def _row_segments(self, task: Task, width: int, base: Style) -> list[Segment]:
+        style = self.get_component_rich_style
+        done = task.done is not None
+        text_style = base + style("task-list--done") if done else base
+        if task.id in self.new_ids:
+            text_style += style("task-list--new")
+        right: list[Segment] = []
+        if task.due:
+            closeness = due_closeness(task.due, self.now, self.horizon)
+            label = humanize_due(task.due, self.now, self.lang)
+            due_style = base if done else base + style(f"task-list--{closeness}")
+            right.append(Segment(label, due_style))
+        for tag in task.tags:
+            right.append(Segment(" #" + sanitize_line(tag), base + style("task-list--tag")))
+        if task.delegate:
+            right.append(
+                Segment(" @" + sanitize_line(task.delegate), base + style("task-list--delegate"))
+            )
+        # The right-hand details get at most half the row; the title gets the rest.
+        right_len = sum(cell_len(s.text) for s in right)
+        budget = max(0, width // 2)
+        if right_len > budget:
+            right = next(iter(Segment.split_and_crop_lines(right, budget, pad=False)))
+            right_len = sum(cell_len(s.text) for s in right)
+        mark = "✓ " if done else "  "
+        title_room = max(0, width - right_len - len(mark) - (2 if right else 1))
+        title = sanitize_line(task.title)
+        if cell_len(title) > title_room:
+            title = set_cell_size(title, max(0, title_room - 1)) + "…" if title_room else ""
+        gap = width - len(mark) - cell_len(title) - right_len - 1
+        return [
+            Segment(mark, text_style),
+            Segment(title, text_style),
+            Segment(" " * max(gap, 1), base),
+            *right,
+            Segment(" ", base),
+        ]
