@@ -397,8 +397,22 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _not_yet(args: argparse.Namespace) -> int:
-    raise UsageError(f"`{args.command}` is not available in this version yet")
+def cmd_export(args: argparse.Namespace) -> int:
+    from .interop import cmd_export as run
+
+    return run(args, _store(args))
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .interop import cmd_import as run
+
+    return run(args, _store(args))
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from .merge import cmd_merge as run
+
+    return run(args, _store(args))
 
 
 def run_tui(args: argparse.Namespace) -> int:
@@ -417,7 +431,13 @@ def run_tui(args: argparse.Namespace) -> int:
     from .app import EisenhowerApp
 
     app = EisenhowerApp(store, config=config)
-    app.run()
+    try:
+        app.run()
+    finally:
+        if args.demo:
+            import shutil
+
+            shutil.rmtree(store.path.parent, ignore_errors=True)
     return app.return_code or EXIT_OK
 
 
@@ -446,9 +466,9 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "rm": cmd_rm,
     "move": cmd_move,
     "due": cmd_due,
-    "export": _not_yet,
-    "import": _not_yet,
-    "merge": _not_yet,
+    "export": cmd_export,
+    "import": cmd_import,
+    "merge": cmd_merge,
     "restore": cmd_restore,
     "config": cmd_config,
 }

@@ -102,8 +102,6 @@ class MatrixScreen(Screen):
         Binding("2", "focus_quadrant(2)", _("Schedule"), show=False, id="focus-2"),
         Binding("3", "focus_quadrant(3)", _("Delegate"), show=False, id="focus-3"),
         Binding("4", "focus_quadrant(4)", _("Eliminate"), show=False, id="focus-4"),
-        Binding("left,h", "pane('left')", _("Pane left"), show=False, id="pane-left"),
-        Binding("right,l", "pane('right')", _("Pane right"), show=False, id="pane-right"),
         Binding("a", "add", _("Add"), id="add"),
         Binding("e,enter", "edit", _("Edit"), id="edit"),
         Binding("d", "deadline", _("Due"), id="deadline"),
@@ -256,7 +254,10 @@ class MatrixScreen(Screen):
             pane = self.panes[quadrant]
             pane.task_list.now = now
             keep_id = (keep or {}).get(quadrant)
-            pane.show(sort_tasks(buckets[quadrant], now), open_counts[quadrant], keep_id)
+            # Completed tasks, when shown, go below the open ones.
+            rows = sort_tasks([t for t in buckets[quadrant] if t.done is None], now)
+            rows += sort_tasks([t for t in buckets[quadrant] if t.done is not None], now)
+            pane.show(rows, open_counts[quadrant], keep_id)
         self._update_status()
 
     def _update_status(self) -> None:
@@ -520,9 +521,6 @@ class MatrixScreen(Screen):
         if self.zoomed:
             self._zoom_to(quadrant)
         self.lists[quadrant].focus()
-
-    def action_pane(self, direction: str) -> None:
-        self._focus_neighbour(direction)
 
     def _neighbour(self, quadrant: Quadrant, direction: str) -> Quadrant | None:
         row, col = POSITION[quadrant]

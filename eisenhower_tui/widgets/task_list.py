@@ -22,6 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ..dates import due_closeness, humanize_due
+from ..i18n import _
 from ..model import Task, sanitize_line
 
 
@@ -29,12 +30,14 @@ class TaskList(ScrollView, can_focus=True):
     """Rows of tasks with a cursor; posts messages, never touches the store."""
 
     BINDINGS = [
-        Binding("up,k", "cursor_up", "Up", show=False, id="cursor-up"),
-        Binding("down,j", "cursor_down", "Down", show=False, id="cursor-down"),
-        Binding("home,g", "first", "First task", show=False, id="cursor-first"),
-        Binding("end,G", "last", "Last task", show=False, id="cursor-last"),
-        Binding("pageup", "page_up", "Page up", show=False, id="page-up"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="page-down"),
+        Binding("up,k", "cursor_up", _("Up"), show=False, id="cursor-up"),
+        Binding("down,j", "cursor_down", _("Down"), show=False, id="cursor-down"),
+        Binding("left,h", "edge('left')", _("Pane left"), show=False, id="pane-left"),
+        Binding("right,l", "edge('right')", _("Pane right"), show=False, id="pane-right"),
+        Binding("home,g", "first", _("First task"), show=False, id="cursor-first"),
+        Binding("end,G", "last", _("Last task"), show=False, id="cursor-last"),
+        Binding("pageup", "page_up", _("Page up"), show=False, id="page-up"),
+        Binding("pagedown", "page_down", _("Page down"), show=False, id="page-down"),
     ]
 
     COMPONENT_CLASSES = {
@@ -54,7 +57,7 @@ class TaskList(ScrollView, can_focus=True):
 
     @dataclass
     class Edge(Message):
-        """The cursor tried to leave the list (``direction`` is "up" or "down")."""
+        """The cursor tried to leave the list: up/down past an end, or left/right."""
 
         task_list: TaskList
         direction: str
@@ -144,6 +147,9 @@ class TaskList(ScrollView, can_focus=True):
             self.post_message(self.Edge(self, "down"))
         else:
             self.cursor += 1
+
+    def action_edge(self, direction: str) -> None:
+        self.post_message(self.Edge(self, direction))
 
     def action_first(self) -> None:
         self.cursor = 0
