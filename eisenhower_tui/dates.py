@@ -229,9 +229,9 @@ def parse_deadline(
         raise DeadlineError(f"'{shown}' must be one word here, without spaces; {_HINT}")
     try:
         return _parse(words, now.replace(microsecond=0), several_words, week_start % 7, shown)
-    except (OverflowError, ValueError) as exc:
-        if isinstance(exc, DeadlineError):
-            raise
+    except DeadlineError:
+        raise
+    except (OverflowError, ValueError):  # date arithmetic past year 9999, absurd offsets
         raise DeadlineError(f"'{shown}' is out of range; the last possible year is 9999") from None
 
 

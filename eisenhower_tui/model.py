@@ -210,7 +210,7 @@ def is_overdue(due: str | None, now: datetime) -> bool:
         return False
     try:
         return due_instant(due, now.tzinfo) <= now
-    except ValueError:
+    except (ValueError, OverflowError):
         return False
 
 
@@ -355,7 +355,7 @@ def sort_key(task: Task, now: datetime) -> tuple[int, float, float, str]:
     if task.due:
         try:
             instant = due_instant(task.due, now.tzinfo).timestamp()
-        except ValueError:
+        except (ValueError, OverflowError):
             instant = None
         if instant is not None:
             rank = 0 if instant <= now.timestamp() else 1
@@ -382,7 +382,7 @@ def needs_escalation(task: Task, now: datetime, horizon: timedelta = DEFAULT_HOR
         return False
     try:
         instant = due_instant(task.due, now.tzinfo)
-    except ValueError:
+    except (ValueError, OverflowError):
         return False
     return instant - now <= horizon
 

@@ -187,15 +187,16 @@ class TaskList(ScrollView, can_focus=True):
         base = self.rich_style
         if row >= len(self.tasks) or width <= 0:
             return Strip.blank(width, base)
-        task = self.tasks[row]
-        strip = Strip(self._row_segments(task, width, base), width)
         if row == self.cursor:
             name = "task-list--cursor" if self.has_focus else "task-list--cursor-blurred"
-            strip = strip.apply_style(self.get_component_rich_style(name))
+            base = base + self.get_component_rich_style(name, partial=True)
+        strip = Strip(self._row_segments(self.tasks[row], width, base), width)
         return strip.crop_extend(0, width, base)
 
     def _row_segments(self, task: Task, width: int, base: Style) -> list[Segment]:
-        style = self.get_component_rich_style
+        def style(name: str) -> Style:
+            return self.get_component_rich_style(name, partial=True)
+
         done = task.done is not None
         text_style = base + style("task-list--done") if done else base
         if task.id in self.new_ids:

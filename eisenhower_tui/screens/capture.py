@@ -1,0 +1,132 @@
+"""``eisenhower capture``: a one-line popup for a hotkey.
+
+It must be ready to type at once, so it imports only ``Input`` and ``Static`` and nothing of the
+matrix. Three rows are enough, so it fits the inside of a 60x5 ``tmux display-popup``.
+Enter saves and exits 0; Escape exits 1 and saves nothing; a bad line keeps the box open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.widgets import Input, Static
+
+from ..config import Config
+from ..dates import local_now
+from ..i18n import _
+from ..model import InvalidTask, Quadrant, new_task
+from ..quickadd import Draft, parse_quick_add, preview
+from ..store import Store, StoreError
+
+
+class CaptureApp(App[int]):
+    CSS = """
+    Screen { background: $surface; }
+    #capture-input { border: none; height: 1; padding: 0 1; background: $boost; }
+    #capture-input:focus { border: none; }
+    #capture-preview { height: 1; padding: 0 1; color: $success; }
+    #capture-preview.error { color: $error; }
+    #capture-hint { height: 1; padding: 0 1; color: $text-muted; }
+    """
+    BINDINGS = [Binding("escape", "cancel", _("Cancel"), id="capture-cancel")]
+    ENABLE_COMMAND_PALETTE = False
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        config: Config,
+        default_quadrant: Quadrant = Quadrant.SCHEDULE,
+        clock: Callable[[], datetime] = local_now,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.config = config
+        self.default_quadrant = default_quadrant
+        self.clock = clock
+        self.draft: Draft | None = None
+        self._confirm_past = False
+        self.saved_id: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Input(
+            placeholder=_("Task  !1-!4 !u !i #tag @who due:fri"),
+            id="capture-input",
+            max_length=2000,
+        )
+        yield Static("", id="capture-preview", markup=False)
+        yield Static(_("enter: save   escape: cancel"), id="capture-hint", markup=False)
+
+    def on_mount(self) -> None:
+        if self.config.theme in self.available_themes:
+            self.theme = self.config.theme
+        self._show_default()
+
+    def _default_label(self) -> str:
+        return _("default") if self.default_quadrant == Quadrant.SCHEDULE else _("--quadrant")
+
+    def _show_default(self) -> None:
+        quadrant = self.default_quadrant
+        self._set_preview(
+            f"→ {int(quadrant)} {_(quadrant.label)} ({self._default_label()})", error=False
+        )
+
+    def _set_preview(self, text: str, *, error: bool) -> None:
+        shown = self.query_one("#capture-preview", Static)
+        shown.update(text)
+        shown.set_class(error, "error")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._confirm_past = False
+        self.draft = None
+        if not event.value.strip():
+            self._show_default()
+            return
+        try:
+            self.draft = parse_quick_add(
+                event.value,
+                self.default_quadrant,
+                self.clock(),
+                week_start=self.config.week_start,
+            )
+        except InvalidTask as exc:
+            self._set_preview(f"✗ {exc}", error=True)
+            return
+        text = preview(
+            self.draft,
+            self.clock(),
+            default_label=self._default_label(),
+            lang=self.config.language,
+        )
+        self._set_preview(text, error=False)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        draft = self.draft
+        if draft is None:
+            self.bell()
+            return
+        if draft.deadline and draft.deadline.in_past and not self._confirm_past:
+            self._confirm_past = True
+            self._set_preview(_("Deadline in the past: enter again to save"), error=True)
+            return
+        try:
+            task = new_task(
+                draft.title,
+                draft.quadrant,
+                due=draft.deadline.due if draft.deadline else None,
+                tags=draft.tags,
+                delegate=draft.delegate,
+                now=self.clock(),
+            )
+            self.store.add(task)
+        except (InvalidTask, StoreError) as exc:
+            self._set_preview(f"✗ {exc}", error=True)
+            return
+        self.saved_id = task.id
+        self.exit(0)
+
+    def action_cancel(self) -> None:
+        self.exit(1)
