@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from . import __version__
-from .model import InvalidTask, Quadrant, Task, iso_now, sort_tasks
+from .model import InvalidTask, Quadrant, Task, display_safe, iso_now, sort_tasks
 from .store import StoreError
 
 EXIT_OK, EXIT_STORAGE, EXIT_USAGE = 0, 1, 2
@@ -197,7 +197,7 @@ def cmd_add(args: argparse.Namespace) -> int:
             raise InvalidTask(f"{where}{exc}; nothing was saved") from None
         if past:
             print(
-                f"eisenhower: warning: the deadline of '{task.title}' is in the past",
+                f"eisenhower: warning: the deadline of '{display_safe(task).title}' is in the past",
                 file=sys.stderr,
             )
         tasks.append(task)
@@ -210,6 +210,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 def _summary(verb: str, task: Task, now: datetime, lang: str = "en") -> str:
     from .dates import humanize_due
 
+    task = display_safe(task)
     parts = [verb, task.id[:8], f"[{int(task.quadrant)} {task.quadrant.label}]", task.title]
     if task.due:
         parts.append(f"(due {task.due}, {humanize_due(task.due, now, lang)})")
@@ -259,7 +260,7 @@ def _print_matrix(tasks: list[Task], now: datetime, quadrants: list[Quadrant], o
         out.write(f"{int(quadrant)} {quadrant.label} ({sum(1 for t in rows if not t.done)})\n")
         if not rows:
             out.write("  (empty)\n")
-        for task in rows:
+        for task in map(display_safe, rows):
             extras = []
             if task.due:
                 extras.append(humanize_due(task.due, now))

@@ -160,6 +160,32 @@ def sanitize_notes(text: str) -> str:
     return "".join(ch for ch in text if ch == "\n" or not _is_unsafe(ch)).strip("\n")
 
 
+# Anything sanitize_line would change, found by one C-speed search, so clean text costs nothing.
+_NEEDS_CLEANING = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200c"
+    "\u200e-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff]"
+    "|[\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001-\U000e007f]"
+)
+
+
+def display_safe(task: Task) -> Task:
+    """The task with text fields safe to draw; unchanged (same object) when already clean.
+
+    Titles are cleaned on the way in, but a file written by another tool may still carry
+    escape sequences, so the view cleans again before anything reaches the terminal.
+    """
+    fields: dict[str, Any] = {}
+    if _NEEDS_CLEANING.search(task.title):
+        fields["title"] = sanitize_line(task.title) or "?"
+    if _NEEDS_CLEANING.search(task.notes.replace("\n", "")):
+        fields["notes"] = sanitize_notes(task.notes)
+    if any(_NEEDS_CLEANING.search(tag) for tag in task.tags):
+        fields["tags"] = [sanitize_line(tag) for tag in task.tags]
+    if task.delegate and _NEEDS_CLEANING.search(task.delegate):
+        fields["delegate"] = sanitize_line(task.delegate)
+    return replace(task, **fields) if fields else task
+
+
 def clean_title(text: str) -> str:
     """A storable title or :class:`InvalidTask` with a reason a user understands."""
     title = sanitize_line(text)

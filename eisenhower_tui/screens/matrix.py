@@ -29,6 +29,7 @@ from ..model import (
     DEFAULT_HORIZON,
     Quadrant,
     Task,
+    display_safe,
     escalate,
     iso_now,
     needs_escalation,
@@ -275,7 +276,7 @@ class MatrixScreen(Screen):
 
     def _apply_snapshot(self, snapshot: Snapshot, *, mark_new: bool = True) -> None:
         old_ids = set(self.tasks)
-        self.tasks = {t.id: t for t in snapshot.tasks}
+        self.tasks = {t.id: display_safe(t) for t in snapshot.tasks}
         self.known_signature = snapshot.signature
         if mark_new and old_ids:
             fresh = set(self.tasks) - old_ids
