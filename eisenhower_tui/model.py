@@ -38,6 +38,9 @@ KNOWN_FIELDS = (
 )
 
 
+_KNOWN_SET = frozenset(KNOWN_FIELDS)
+
+
 class InvalidTask(ValueError):
     """A value a user gave cannot be stored; the message is meant for that user."""
 
@@ -305,37 +308,48 @@ class Task:
 
     @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> Task:
-        """Build from a stored dict; raises ``ValueError`` on a record of the wrong shape."""
+        """Build from a stored dict; raises ``ValueError`` on a record of the wrong shape.
+
+        Written for speed: a 50,000-task file is read through here on every start.
+        """
         if not isinstance(record, Mapping):
             raise ValueError("a task record is not an object")
-        task_id = record.get("id")
-        title = record.get("title")
-        if not isinstance(task_id, str) or not task_id:
+        get = record.get
+        task_id = get("id")
+        title = get("title")
+        if task_id.__class__ is not str or not task_id:
             raise ValueError("a task has no id")
-        if not isinstance(title, str):
+        if title.__class__ is not str:
             raise ValueError(f"task {task_id} has no title")
-        tags = record.get("tags") or []
-        if not isinstance(tags, list):
+        tags = get("tags") or []
+        if tags.__class__ is not list:
             raise ValueError(f"task {task_id} has tags that are not a list")
-        order = record.get("order", 0.0)
+        order = get("order", 0.0)
+        notes, due, delegate, done = get("notes"), get("due"), get("delegate"), get("done")
+        created, updated, deleted = get("created"), get("updated"), get("deleted")
+        escalated, escalated_for = get("escalated"), get("escalated_for")
         return cls(
-            id=task_id,
-            title=title,
-            notes=_str_or(record.get("notes"), ""),
-            urgent=bool(record.get("urgent", False)),
-            important=bool(record.get("important", False)),
-            due=_str_or(record.get("due"), None),
-            tags=[str(t) for t in tags],
-            delegate=_str_or(record.get("delegate"), None),
-            done=_str_or(record.get("done"), None),
-            created=_str_or(record.get("created"), ""),
-            updated=_str_or(record.get("updated"), ""),
-            escalated=_str_or(record.get("escalated"), None),
-            escalated_for=_str_or(record.get("escalated_for"), None),
-            deleted=_str_or(record.get("deleted"), None),
-            order=float(order) if isinstance(order, int | float) else 0.0,
-            extra={k: v for k, v in record.items() if k not in KNOWN_FIELDS},
+            title,
+            bool(get("urgent", False)),
+            bool(get("important", False)),
+            task_id,
+            notes if notes.__class__ is str else "",
+            due if due.__class__ is str else None,
+            list(map(str, tags)),
+            delegate if delegate.__class__ is str else None,
+            done if done.__class__ is str else None,
+            created if created.__class__ is str else "",
+            updated if updated.__class__ is str else "",
+            escalated if escalated.__class__ is str else None,
+            escalated_for if escalated_for.__class__ is str else None,
+            deleted if deleted.__class__ is str else None,
+            float(order) if order.__class__ in (int, float) else 0.0,
+            {} if record.keys() <= _KNOWN_SET else _unknown_fields(record),
         )
+
+
+def _unknown_fields(record: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in record.items() if k not in _KNOWN_SET}
 
 
 def _str_or(value: Any, default: Any) -> Any:
@@ -376,13 +390,17 @@ def new_task(
 # --- ordering ---------------------------------------------------------------------------------
 
 
+def _due_timestamp(due: str, tz: Any) -> float | None:
+    try:
+        return due_instant(due, tz).timestamp()
+    except (ValueError, OverflowError):
+        return None
+
+
 def sort_key(task: Task, now: datetime) -> tuple[int, float, float, str]:
     """Overdue first, then by deadline, then tasks without one in manual order."""
     if task.due:
-        try:
-            instant = due_instant(task.due, now.tzinfo).timestamp()
-        except (ValueError, OverflowError):
-            instant = None
+        instant = _due_timestamp(task.due, now.tzinfo)
         if instant is not None:
             rank = 0 if instant <= now.timestamp() else 1
             return (rank, instant, task.order, task.id)
@@ -390,7 +408,23 @@ def sort_key(task: Task, now: datetime) -> tuple[int, float, float, str]:
 
 
 def sort_tasks(tasks: Iterable[Task], now: datetime) -> list[Task]:
-    return sorted(tasks, key=lambda t: sort_key(t, now))
+    moment = now.timestamp()
+    zone = now.tzinfo
+    # Many tasks share a deadline day, so each distinct deadline is parsed once per sort.
+    instants: dict[str, float | None] = {}
+
+    def key(task: Task) -> tuple[int, float, float, str]:
+        due = task.due
+        if due:
+            if due in instants:
+                instant = instants[due]
+            else:
+                instant = instants[due] = _due_timestamp(due, zone)
+            if instant is not None:
+                return (0 if instant <= moment else 1, instant, task.order, task.id)
+        return (2, 0.0, task.order, task.id)
+
+    return sorted(tasks, key=key)
 
 
 # --- escalation -------------------------------------------------------------------------------

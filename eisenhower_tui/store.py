@@ -21,6 +21,7 @@ import errno
 import fcntl
 import json
 import os
+import re
 import stat
 import tempfile
 import time
@@ -88,8 +89,8 @@ def signature_of(path: Path) -> Signature | None:
 # --- encoding ---------------------------------------------------------------------------------
 
 
-def _decode(raw: bytes, path: Path) -> dict[str, Any]:
-    if not raw.strip():
+def _decode(raw: bytes, path: Path, *, check_records: bool = True) -> dict[str, Any]:
+    if not raw or raw.isspace():  # isspace stops at the first other byte; strip copies
         raise CorruptFileError(_unreadable(path, "it is empty"))
     try:
         data = orjson.loads(raw)
@@ -98,7 +99,7 @@ def _decode(raw: bytes, path: Path) -> dict[str, Any]:
             data = json.loads(raw)
         except (ValueError, RecursionError) as exc:
             raise CorruptFileError(_unreadable(path, f"it is not valid JSON ({exc})")) from None
-    _check_shape(data, path)
+    _check_shape(data, path, check_records=check_records)
     return data
 
 
@@ -117,18 +118,23 @@ def _unreadable(path: Path, why: str) -> str:
     )
 
 
-def _check_shape(data: Any, path: Path) -> None:
+def _check_shape(data: Any, path: Path, *, check_records: bool = True) -> None:
     if not isinstance(data, dict):
         raise CorruptFileError(_unreadable(path, "it is not a TinyDB document (no top object)"))
     for name, table in data.items():
         if not isinstance(table, dict):
             raise CorruptFileError(_unreadable(path, f"table '{name}' is not an object"))
-    tasks = data.get("tasks", {})
+    # A reader checks each record as it builds it (see Store.read); a writer checks them all
+    # before it may replace the file.
+    tasks = data.get("tasks", {}) if check_records else {}
     for doc_id, record in tasks.items():
         if not doc_id.isdigit() or not isinstance(record, dict):
             raise CorruptFileError(_unreadable(path, f"task entry '{doc_id}' has the wrong shape"))
         if not isinstance(record.get("id"), str) or not isinstance(record.get("title"), str):
             raise CorruptFileError(_unreadable(path, f"task entry '{doc_id}' has no id or title"))
+        if not isinstance(record.get("tags") or [], list):
+            why = f"task entry '{doc_id}' has tags that are not a list"
+            raise CorruptFileError(_unreadable(path, why))
     version = _schema_version(data)
     if version > SCHEMA_VERSION:
         raise CorruptFileError(
@@ -318,8 +324,14 @@ class Store:
             # If the file was replaced while we read, read again so the signature matches.
             if self.signature() == before:
                 break
-        data = _decode(raw, self.path)
-        tasks = [Task.from_record(rec) for rec in data.get("tasks", {}).values()]
+        data = _decode(raw, self.path, check_records=False)
+        records = data.get("tasks", {})
+        if not all(map(str.isdigit, records)):
+            raise CorruptFileError(_unreadable(self.path, "a task entry has the wrong shape"))
+        try:
+            tasks = [Task.from_record(rec) for rec in records.values()]
+        except (ValueError, AttributeError) as exc:
+            raise CorruptFileError(_unreadable(self.path, str(exc))) from None
         meta = next(iter(data.get("meta", {}).values()), {})
         return Snapshot([t for t in tasks if t.deleted is None], before, dict(meta))
 
@@ -444,7 +456,9 @@ class Store:
         return sorted(found, key=lambda p: p.name, reverse=True)
 
     def _is_my_backup(self, name: str) -> bool:
-        return name.startswith(self.path.stem + ".") and name.endswith(self.path.suffix or ".json")
+        # <stem>.<YYYYMMDD-HHMMSS>-<reason><suffix>, not those of a `<stem>.work.json` beside it
+        stem, suffix = re.escape(self.path.stem), re.escape(self.path.suffix or ".json")
+        return re.fullmatch(rf"{stem}\.\d{{8}}-\d{{6}}-[\w-]+{suffix}", name) is not None
 
     def _daily_backup(self, raw: bytes) -> None:
         today = self.clock().astimezone().strftime("%Y%m%d")
@@ -523,11 +537,6 @@ def write_atomic(path: Path, payload: bytes, *, temp_prefix: str) -> None:
         os.chmod(tmp, mode)
         os.replace(tmp, path)
         tmp = None
-        dir_fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
     except OSError as exc:
         reason = "the disk is full" if exc.errno == errno.ENOSPC else exc.strerror
         raise StoreError(
@@ -538,3 +547,11 @@ def write_atomic(path: Path, payload: bytes, *, temp_prefix: str) -> None:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+    # The new file is in place: a folder that cannot be fsynced (EINVAL on some network and FUSE
+    # file systems) must not report the change as lost.
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
