@@ -126,7 +126,7 @@ class CaptureApp(App[int]):
             self._set_preview(f"✗ {exc}", error=True)
             return
         self.saved_id = task.id
-        self.exit(0)
+        self.exit(0, return_code=0)
 
     def action_cancel(self) -> None:
-        self.exit(1)
+        self.exit(1, return_code=1)

@@ -1,0 +1,174 @@
+"""`eisenhower capture`: the popup (Pilot) and the hotkey flow in real tmux panes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from dateutil import tz
+from textual.widgets import Static
+
+from eisenhower_tui.config import Config
+from eisenhower_tui.model import Quadrant
+from eisenhower_tui.screens.capture import CaptureApp
+from eisenhower_tui.store import Store
+
+NOW = datetime(2026, 11, 26, 10, 0, tzinfo=tz.gettz("Europe/Paris"))  # a Thursday
+
+
+def _app(db: Path, quadrant: Quadrant = Quadrant.SCHEDULE) -> CaptureApp:
+    app = CaptureApp(
+        Store(db),
+        config=Config(path=db.parent / "config.toml"),
+        default_quadrant=quadrant,
+        clock=lambda: NOW,
+    )
+    app.animation_level = "none"
+    return app
+
+
+async def _type(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
+    for ch in text:
+        await pilot.press("space" if ch == " " else ch)
+    await pilot.pause()
+
+
+def _preview(app: CaptureApp) -> str:
+    return str(app.query_one("#capture-preview", Static).render())
+
+
+async def test_preview_says_schedule_is_the_default_then_follows_tokens(db: Path) -> None:
+    app = _app(db)
+    async with app.run_test(size=(60, 3)) as pilot:
+        assert "2 Schedule" in _preview(app) and "default" in _preview(app)
+        await _type(pilot, "Call Bob !u due:fri #x @Bob")
+        shown = _preview(app)
+        assert "3 Delegate" in shown and "default" not in shown
+        assert "Fri 27 Nov" in shown and "#x" in shown and "@Bob" in shown
+
+
+async def test_enter_saves_and_exits_0(db: Path) -> None:
+    app = _app(db)
+    async with app.run_test(size=(60, 3)) as pilot:
+        await _type(pilot, "Call Bob !u due:fri")
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.return_code == 0
+    [task] = Store(db).read().tasks
+    assert (task.title, task.quadrant, task.due) == ("Call Bob", Quadrant.DELEGATE, "2026-11-27")
+
+
+async def test_escape_exits_1_and_saves_nothing(db: Path) -> None:
+    app = _app(db)
+    async with app.run_test(size=(60, 3)) as pilot:
+        await _type(pilot, "Not wanted")
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.return_code == 1
+    assert not db.exists()
+
+
+async def test_bad_deadline_keeps_the_box_open_with_the_error(db: Path) -> None:
+    app = _app(db)
+    async with app.run_test(size=(60, 3)) as pilot:
+        await _type(pilot, "Pay rent due:someday")
+        assert "someday" in _preview(app) and "not a date" in _preview(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.is_running and app.return_code is None
+        assert not db.exists()
+        # fixing the line then saves
+        for _ in "someday":
+            await pilot.press("backspace")
+        await _type(pilot, "eom")
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.return_code == 0
+    assert Store(db).read().tasks[0].due == "2026-11-30"
+
+
+async def test_quadrant_option_changes_the_default(db: Path) -> None:
+    app = _app(db, Quadrant.DO)
+    async with app.run_test(size=(60, 3)) as pilot:
+        assert "1 Do first" in _preview(app)
+        await _type(pilot, "Urgent thing")
+        await pilot.press("enter")
+        await pilot.pause()
+    assert Store(db).read().tasks[0].quadrant == Quadrant.DO
+
+
+async def test_hostile_title_shows_literally_and_is_cleaned(db: Path) -> None:
+    app = _app(db)
+    async with app.run_test(size=(60, 3)) as pilot:
+        await _type(pilot, "[@click=app.quit]x [/]")
+        assert app.is_running
+        await pilot.press("enter")
+        await pilot.pause()
+    assert Store(db).read().tasks[0].title == "[@click=app.quit]x [/]"
+
+
+# --- the real thing: a matrix pane and a 60x5 capture pane in tmux -----------------------------
+
+needs_tmux = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is installed by CI")
+
+
+def _command() -> str:
+    found = shutil.which("eisenhower")
+    return found if found else f"{sys.executable} -m eisenhower_tui"
+
+
+def _next_friday(today: date) -> date:
+    return today + timedelta(days=(4 - today.weekday()) % 7 or 7)
+
+
+@needs_tmux
+def test_capture_in_a_popup_sized_pane_lands_in_the_open_matrix(tmp_path: Path) -> None:
+    db = tmp_path / "tasks.json"
+    socket = f"cap-{uuid.uuid4().hex[:8]}"
+    status = tmp_path / "capture.exit"
+    env = {**os.environ, "TERM": "xterm-256color"}
+
+    def tmux(*args: str) -> str:
+        done = subprocess.run(
+            ["tmux", "-L", socket, *args], capture_output=True, text=True, env=env, check=False
+        )
+        return done.stdout
+
+    def wait(check, timeout: float) -> float:  # type: ignore[no-untyped-def]
+        start = time.monotonic()
+        while time.monotonic() - start < timeout:
+            if check():
+                return time.monotonic() - start
+            time.sleep(0.05)
+        raise AssertionError("timed out")
+
+    tmux("new-session", "-d", "-x", "120", "-y", "45", f"{_command()} --db {db}")
+    try:
+        wait(lambda: "1 Do first" in tmux("capture-pane", "-p", "-t", "%0"), 15)
+        # A 5-row pane: what a `display-popup -h 5` leaves inside its border is smaller still.
+        tmux(
+            "split-window", "-v", "-l", "5", "-t", "%0",
+            f"sh -c '{_command()} --db {db} capture; echo $? > {status}'",
+        )  # fmt: skip
+        wait(lambda: "Schedule" in tmux("capture-pane", "-p", "-t", "%1"), 15)
+        tmux("send-keys", "-t", "%1", "-l", "Call Bob !u due:fri")
+        wait(lambda: "3 Delegate" in tmux("capture-pane", "-p", "-t", "%1"), 5)
+        tmux("send-keys", "-t", "%1", "Enter")
+        wait(lambda: status.exists() and status.read_text().strip() != "", 10)
+        assert status.read_text().strip() == "0"
+        [task] = Store(db).read().tasks
+        assert task.title == "Call Bob" and task.quadrant == Quadrant.DELEGATE
+        assert task.due == _next_friday(date.today()).isoformat()
+        # The open matrix shows it within 1.5 s of the file changing.
+        seen_after = wait(lambda: "Call Bob" in tmux("capture-pane", "-p", "-t", "%0"), 1.5)
+        assert seen_after <= 1.5
+        assert "3 Delegate (1)" in tmux("capture-pane", "-p", "-t", "%0")
+    finally:
+        tmux("kill-server")
