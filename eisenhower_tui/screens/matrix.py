@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import queue
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from textual import on, work
@@ -25,8 +27,10 @@ from textual.widgets import Footer, Input, Static
 
 from ..config import Config
 from ..i18n import _, ngettext
+from ..merge import find_conflict_copies, merge_copy
 from ..model import (
     DEFAULT_HORIZON,
+    InvalidTask,
     Quadrant,
     Task,
     display_safe,
@@ -120,6 +124,7 @@ class MatrixScreen(Screen):
         Binding("z", "zoom", _("Zoom"), show=False, id="zoom"),
         Binding("c", "toggle_completed", _("Completed"), show=False, id="completed"),
         Binding("question_mark", "help", _("Help"), id="help"),
+        Binding("M", "merge_conflicts", _("Merge sync conflicts"), show=False, id="merge"),
     ]
 
     def __init__(
@@ -143,7 +148,8 @@ class MatrixScreen(Screen):
         self.zoomed = False
         self.undo_stack: list[list[Edit]] = []
         self.redo_stack: list[list[Edit]] = []
-        self.pending_writes = 0
+        self._pending: deque[list[Change]] = deque()  # queued, not yet acknowledged
+        self._confirmed: dict[str, Task] = {}  # what the file held after our last known write
         self._writes: queue.Queue[list[Change] | None] = queue.Queue()
         self._writer: threading.Thread | None = None
         self._reloading = False
@@ -189,6 +195,10 @@ class MatrixScreen(Screen):
         if self.poll_interval:
             self.set_interval(self.poll_interval, self.poll_file)
         self.set_interval(60, self.tick_minute)
+        self._offered_copies: set[Path] = set()
+        self.check_conflict_copies()
+        if self.poll_interval:
+            self.set_interval(10, self.check_conflict_copies)
         self.call_after_refresh(self.run_escalation)
         self._check_size()
 
@@ -277,6 +287,7 @@ class MatrixScreen(Screen):
     def _apply_snapshot(self, snapshot: Snapshot, *, mark_new: bool = True) -> None:
         old_ids = set(self.tasks)
         self.tasks = {t.id: display_safe(t) for t in snapshot.tasks}
+        self._confirmed = dict(self.tasks)
         self.known_signature = snapshot.signature
         if mark_new and old_ids:
             fresh = set(self.tasks) - old_ids
@@ -336,6 +347,52 @@ class MatrixScreen(Screen):
             markup=False,
         )
 
+    def check_conflict_copies(self) -> None:
+        """Syncthing/Dropbox leave conflict copies beside the file: offer to merge them, once."""
+        copies = [p for p in find_conflict_copies(self.store.path) if p not in self._offered_copies]
+        if not copies:
+            return
+        self._offered_copies.update(copies)
+        names = ", ".join(p.name for p in copies)
+        self.notify(
+            names + "\n" + _("Press M to merge them into your tasks."),
+            title=_("Sync conflict copies found"),
+            severity="warning",
+            timeout=20,
+            markup=False,
+        )
+
+    def action_merge_conflicts(self) -> None:
+        copies = find_conflict_copies(self.store.path)
+        if not copies:
+            self.notify(_("No sync conflict copies beside the task file."), timeout=3)
+            return
+        question = _("Merge these copies into your tasks? Newest change wins per task.")
+        question += "\n" + "\n".join(p.name for p in copies)
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.merge_copies(copies)
+
+        self.app.push_screen(ConfirmScreen(question), confirmed)
+
+    @work(thread=True, exclusive=True, group="merge")
+    def merge_copies(self, copies: list[Path]) -> None:
+        self.flush_writes()
+        lines = []
+        for copy in copies:
+            try:
+                report, _before, _after = merge_copy(self.store, copy)
+            except (StoreError, InvalidTask) as exc:
+                lines.append(f"{copy.name}: {exc}")
+                continue
+            lines.append(f"{copy.name}: {report.summary()}")
+        lines.append(_("The copies were left in place; you may delete them."))
+        self.app.call_from_thread(
+            self.notify, "\n".join(lines), title=_("Merged"), timeout=15, markup=False
+        )
+        self.app.call_from_thread(self.reload)
+
     def tick_minute(self) -> None:
         """Relative deadlines move with the clock; overdue tasks move up."""
         self.refresh_panes()
@@ -364,8 +421,9 @@ class MatrixScreen(Screen):
                     only_if=lambda t, h=self.horizon, n=now: needs_escalation(t, n, h),
                 )
             )
-        self._apply_locally(changes)
+        touched = self._apply_locally(changes)
         self._queue(changes)
+        self.refresh_panes(touched)  # show the moves now, not at the next minute tick
         names = ", ".join(t.title[:40] for t in due[:3]) + ("…" if len(due) > 3 else "")
         self.notify(
             names,
@@ -383,27 +441,37 @@ class MatrixScreen(Screen):
 
     def _apply_locally(self, changes: list[Change]) -> set[Quadrant]:
         """Change the view now; returns the quadrants whose panes need redrawing."""
+        return self._apply_to(self.tasks, changes)
+
+    def _apply_to(self, target: dict[str, Task], changes: list[Change]) -> set[Quadrant]:
         touched: set[Quadrant] = set()
         for change in changes:
             if change.insert is not None:
-                self.tasks[change.insert.id] = change.insert
+                target[change.insert.id] = change.insert
                 touched.add(change.insert.quadrant)
                 continue
-            task = self.tasks.get(change.task_id) or self._deleted_here.get(change.task_id)
+            task = (
+                target.get(change.task_id)
+                or self.tasks.get(change.task_id)
+                or self._deleted_here.get(change.task_id)
+            )
             if task is None:
                 continue
             updated = replace(task, **change.fields, updated=change.stamp)
             touched |= {task.quadrant, updated.quadrant}
             if updated.deleted:
-                self.tasks.pop(task.id, None)
+                target.pop(task.id, None)
                 self._deleted_here[task.id] = updated
             else:
-                self._deleted_here.pop(task.id, None)
-                self.tasks[task.id] = updated
+                target[task.id] = updated
         return touched
 
+    @property
+    def pending_writes(self) -> int:
+        return len(self._pending)
+
     def _queue(self, changes: list[Change]) -> None:
-        self.pending_writes += 1
+        self._pending.append(changes)
         self._writes.put(changes)
 
     def flush_writes(self, timeout: float = 10.0) -> None:
@@ -469,17 +537,23 @@ class MatrixScreen(Screen):
     def _written(
         self, before: Signature | None, after: Signature | None, error: Exception | None
     ) -> None:
-        self.pending_writes -= 1
+        batch = self._pending.popleft()
         if error is not None:
             self.notify(
                 str(error), title=_("Not saved"), severity="error", timeout=10, markup=False
             )
-            self.known_signature = None
-        elif before != self.known_signature:
-            # Someone else wrote since our last read: their change is in the file now too.
+            # Never show a state that was not saved: back to what the file last held, plus
+            # the changes still on their way to it.
+            self.tasks = dict(self._confirmed)
+            for pending in self._pending:
+                self._apply_to(self.tasks, pending)
+            self.refresh_panes()
             self.known_signature = None
         else:
-            self.known_signature = after
+            self._apply_to(self._confirmed, batch)
+            # If someone else wrote since our last read, their change is in the file now too:
+            # forget the signature so the file is read again.
+            self.known_signature = after if before == self.known_signature else None
         if self.pending_writes == 0 and self.known_signature is None:
             self.reload()
 
@@ -677,7 +751,9 @@ class MatrixScreen(Screen):
         def confirmed(yes: bool | None) -> None:
             if yes:
                 stamp = iso_now(self.clock())
-                self.commit([Edit(task.id, {"deleted": None}, {"deleted": stamp}, stamp, "delete")])
+                self.commit(
+                    [Edit(task.id, {"deleted": None}, {"deleted": stamp}, stamp, _("delete"))]
+                )
                 self.notify(_("Deleted. Press u to undo."), timeout=3)
 
         if self.config.confirm_delete:
