@@ -131,8 +131,10 @@ def _store(args: argparse.Namespace) -> Any:
 
 def _config() -> Any:
     from .config import load_config
+    from .i18n import set_language
 
     config = load_config()
+    set_language(config.language)  # before any UI import: bindings are translated at import
     for warning in config.warnings:
         print(f"eisenhower: config: {warning}", file=sys.stderr)
     return config
@@ -209,9 +211,11 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def _summary(verb: str, task: Task, now: datetime, lang: str = "en") -> str:
     from .dates import humanize_due
+    from .quickadd import quadrant_name
 
     task = display_safe(task)
-    parts = [verb, task.id[:8], f"[{int(task.quadrant)} {task.quadrant.label}]", task.title]
+    name = quadrant_name(task.quadrant, lang)
+    parts = [verb, task.id[:8], f"[{int(task.quadrant)} {name}]", task.title]
     if task.due:
         parts.append(f"(due {task.due}, {humanize_due(task.due, now, lang)})")
     if task.tags:
@@ -225,28 +229,36 @@ def _summary(verb: str, task: Task, now: datetime, lang: str = "en") -> str:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    snapshot = _store(args).read()
     now = _now()
     only = _quadrant(args.quadrant)
+    if args.json:
+        import orjson
+
+        from .model import public_records
+
+        records = _store(args).read_records()
+        shown = public_records(records, now, include_done=args.all, quadrant=only)
+        sys.stdout.buffer.write(orjson.dumps(shown, option=orjson.OPT_INDENT_2) + b"\n")
+        sys.stdout.flush()
+        return EXIT_OK
+    snapshot = _store(args).read()
     tasks = [t for t in snapshot.tasks if (args.all or t.done is None)]
     if only is not None:
         tasks = [t for t in tasks if t.quadrant == only]
     tasks = sort_tasks(tasks, now)
-    if args.json:
-        import orjson
-
-        payload = orjson.dumps([t.to_public() for t in tasks], option=orjson.OPT_INDENT_2)
-        sys.stdout.buffer.write(payload + b"\n")
-        sys.stdout.flush()
-        return EXIT_OK
-    _print_matrix(tasks, now, [only] if only else list(Quadrant), sys.stdout)
+    lang = _config().language
+    _print_matrix(tasks, now, [only] if only else list(Quadrant), sys.stdout, lang)
     return EXIT_OK
 
 
-def _print_matrix(tasks: list[Task], now: datetime, quadrants: list[Quadrant], out: TextIO) -> None:
+def _print_matrix(
+    tasks: list[Task], now: datetime, quadrants: list[Quadrant], out: TextIO, lang: str = "en"
+) -> None:
     import shutil
 
     from .dates import humanize_due
+    from .i18n import _
+    from .quickadd import quadrant_name
 
     width = shutil.get_terminal_size((100, 24)).columns if out.isatty() else 10_000
     by_quadrant: dict[Quadrant, list[Task]] = {q: [] for q in quadrants}
@@ -257,13 +269,14 @@ def _print_matrix(tasks: list[Task], now: datetime, quadrants: list[Quadrant], o
         rows = by_quadrant[quadrant]
         if index:
             out.write("\n")
-        out.write(f"{int(quadrant)} {quadrant.label} ({sum(1 for t in rows if not t.done)})\n")
+        name = quadrant_name(quadrant, lang)
+        out.write(f"{int(quadrant)} {name} ({sum(1 for t in rows if not t.done)})\n")
         if not rows:
-            out.write("  (empty)\n")
+            out.write("  " + _("(empty)") + "\n")
         for task in map(display_safe, rows):
             extras = []
             if task.due:
-                extras.append(humanize_due(task.due, now))
+                extras.append(humanize_due(task.due, now, lang))
             extras += ["#" + t for t in task.tags]
             if task.delegate:
                 extras.append("@" + task.delegate)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import IntEnum
@@ -407,24 +407,82 @@ def sort_key(task: Task, now: datetime) -> tuple[int, float, float, str]:
     return (2, 0.0, task.order, task.id)
 
 
-def sort_tasks(tasks: Iterable[Task], now: datetime) -> list[Task]:
+def deadline_order(
+    now: datetime,
+) -> Callable[[str | None, float, str], tuple[int, float, float, str]]:
+    """The within-pane order as a key on (due, order, id), for tasks and raw records alike."""
     moment = now.timestamp()
     zone = now.tzinfo
     # Many tasks share a deadline day, so each distinct deadline is parsed once per sort.
     instants: dict[str, float | None] = {}
 
-    def key(task: Task) -> tuple[int, float, float, str]:
-        due = task.due
+    def key(due: str | None, order: float, task_id: str) -> tuple[int, float, float, str]:
         if due:
             if due in instants:
                 instant = instants[due]
             else:
                 instant = instants[due] = _due_timestamp(due, zone)
             if instant is not None:
-                return (0 if instant <= moment else 1, instant, task.order, task.id)
-        return (2, 0.0, task.order, task.id)
+                return (0 if instant <= moment else 1, instant, order, task_id)
+        return (2, 0.0, order, task_id)
 
-    return sorted(tasks, key=key)
+    return key
+
+
+def sort_tasks(tasks: Iterable[Task], now: datetime) -> list[Task]:
+    key = deadline_order(now)
+    return sorted(tasks, key=lambda t: key(t.due, t.order, t.id))
+
+
+_PUBLIC_DEFAULTS: dict[str, Any] = {
+    "id": "",
+    "title": "",
+    "notes": "",
+    "urgent": False,
+    "important": False,
+    "due": None,
+    "tags": [],
+    "delegate": None,
+    "done": None,
+    "created": "",
+    "updated": "",
+    "escalated": None,
+    "escalated_for": None,
+}
+
+
+def public_records(
+    records: Iterable[dict[str, Any]],
+    now: datetime,
+    *,
+    include_done: bool = False,
+    quadrant: Quadrant | None = None,
+) -> list[dict[str, Any]]:
+    """`list --json` straight from stored records, sorted as in the panes.
+
+    Same objects as ``Task.to_public`` (known fields with defaults, unknown fields kept, the
+    quadrant added), without building a Task per record: scripts call this on every keystroke
+    of a status bar, on files of many thousands of tasks.
+    """
+    out = []
+    for record in records:
+        if record.get("deleted") is not None or (not include_done and record.get("done")):
+            continue
+        public = {**_PUBLIC_DEFAULTS, **record}
+        public.pop("order", None)
+        public.pop("deleted", None)
+        q = Quadrant.from_flags(bool(public["urgent"]), bool(public["important"]))
+        if quadrant is not None and q != quadrant:
+            continue
+        public["quadrant"] = int(q)
+        order = record.get("order", 0.0)
+        public["_sort"] = (order if order.__class__ in (int, float) else 0.0, public["id"])
+        out.append(public)
+    key = deadline_order(now)
+    out.sort(key=lambda r: key(r["due"] if isinstance(r["due"], str) else None, *r["_sort"]))
+    for public in out:
+        del public["_sort"]
+    return out
 
 
 # --- escalation -------------------------------------------------------------------------------

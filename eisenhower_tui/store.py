@@ -335,6 +335,13 @@ class Store:
         meta = next(iter(data.get("meta", {}).values()), {})
         return Snapshot([t for t in tasks if t.deleted is None], before, dict(meta))
 
+    def read_records(self) -> list[dict[str, Any]]:
+        """The stored records as they are, every one shape-checked; for fast read-only paths."""
+        raw = self._read_bytes()
+        if raw is None:
+            return []
+        return list(_decode(raw, self.path).get("tasks", {}).values())
+
     def _read_bytes(self) -> bytes | None:
         try:
             with open(self.path, "rb") as handle:

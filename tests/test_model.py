@@ -350,3 +350,28 @@ def test_new_task_stamps_and_cleans() -> None:
     assert t.created == t.updated == "2026-11-26T09:00:00+00:00"
     assert t.quadrant is Quadrant.DELEGATE and t.is_open
     assert len({new_task("x").id for _ in range(50)}) == 50
+
+
+def test_public_records_match_tasks_to_public_in_pane_order() -> None:
+    """`list --json` builds its objects from raw records; they must equal Task.to_public."""
+    from eisenhower_tui.model import Task, public_records, sort_tasks
+
+    made = [
+        new_task("later", Quadrant.SCHEDULE, due="2026-12-20", now=NOW),
+        new_task("overdue", Quadrant.DO, due="2026-11-20", tags=["a"], now=NOW),
+        new_task("no due", Quadrant.ELIMINATE, delegate="Bob", now=NOW),
+        new_task("done", Quadrant.DELEGATE, now=NOW),
+    ]
+    made[3].done = "2026-11-25T10:00:00+00:00"
+    records = [t.to_record() for t in made]
+    records[2]["x-sync"] = {"rev": 3}  # an unknown field travels through
+    records.append({**new_task("gone", now=NOW).to_record(), "deleted": "2026-11-25T10:00:00Z"})
+    expected = [
+        t.to_public()
+        for t in sort_tasks([Task.from_record(r) for r in records[:4]], NOW)
+        if t.done is None
+    ]
+    assert public_records(records, NOW) == expected
+    with_done = public_records(records, NOW, include_done=True)
+    assert [r["title"] for r in with_done] == ["overdue", "later", "no due", "done"]
+    assert public_records(records, NOW, quadrant=Quadrant.ELIMINATE)[0]["x-sync"] == {"rev": 3}
