@@ -8,6 +8,7 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import Hit, Hits, Provider
@@ -17,6 +18,7 @@ from textual.screen import Screen
 from .config import Config, load_config
 from .dates import local_now
 from .i18n import _
+from .model import sanitize_notes
 from .screens.matrix import MatrixScreen
 from .store import Store
 
@@ -38,9 +40,11 @@ class TaskProvider(Provider):
         for task in list(screen.tasks.values()):
             score = matcher.match(task.title)
             if score > 0:
+                # A 500-character title would wrap over many lines of the palette.
+                shown = task.title if len(task.title) <= 80 else task.title[:79] + "…"
                 yield Hit(
                     score,
-                    Content(_("Go to: ") + task.title),
+                    Content(_("Go to: ") + shown),
                     partial(screen.go_to_task, task.id),
                     text=task.title,
                     help=_("Quadrant {n}").format(n=int(task.quadrant)),
@@ -124,10 +128,19 @@ class EisenhowerApp(App[int]):
                 seen.add(binding.action)
                 key = self.get_key_display(binding)
                 yield SystemCommand(
-                    binding.description,
+                    _(binding.description),  # Textual's own too: scripts/i18n.py lists them
                     _("Key: {key}").format(key=key),
                     partial(screen.run_action, binding.action),
                 )
+
+    async def on_event(self, event: events.Event) -> None:
+        # A paste goes straight into the focused widget, and Input / TextArea draw what they
+        # hold as is: drop escape sequences and control characters before they get there.
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            cleaned = sanitize_notes(event.text)
+            if cleaned != event.text:
+                event = events.Paste(cleaned)
+        await super().on_event(event)
 
     async def action_quit(self) -> None:
         screen = self.screen

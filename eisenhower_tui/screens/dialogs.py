@@ -18,7 +18,15 @@ from textual.widgets import Button, Input, Label, Static, TextArea
 
 from ..dates import Deadline, DeadlineError, describe_due, parse_deadline
 from ..i18n import _
-from ..model import InvalidTask, Quadrant, Task, clean_tag, clean_title
+from ..model import (
+    InvalidTask,
+    Quadrant,
+    Task,
+    clean_delegate,
+    clean_tag,
+    clean_title,
+    sanitize_notes,
+)
 from ..quickadd import Draft, parse_quick_add, preview
 
 
@@ -108,7 +116,8 @@ class QuickAddScreen(_Dialog):
 class DeadlineScreen(_Dialog):
     """Deadline box: live preview of the parsed date, inline error, past dates need two enters."""
 
-    BINDINGS = [Binding("ctrl+d", "clear", _("Clear deadline"), id="deadline-clear")]
+    # priority: the focused Input binds ctrl+d to "delete right" and would swallow it.
+    BINDINGS = [Binding("ctrl+d", "clear", _("Clear deadline"), id="deadline-clear", priority=True)]
 
     @dataclass
     class Result:
@@ -244,9 +253,10 @@ class EditTaskScreen(_Dialog):
             tag = clean_tag(word)
             if tag and tag not in tags:
                 tags.append(tag)
-        delegate = self.query_one("#edit-delegate", Input).value.strip().lstrip("@").strip()
-        notes = self.query_one("#edit-notes", TextArea).text
-        self.dismiss(self.Result(title, notes, tags, delegate or None))
+        # Cleaned like every other way in: no escape sequences or controls reach the file.
+        delegate = clean_delegate(self.query_one("#edit-delegate", Input).value)
+        notes = sanitize_notes(self.query_one("#edit-notes", TextArea).text)
+        self.dismiss(self.Result(title, notes, tags, delegate))
 
 
 class MoveScreen(_Dialog):

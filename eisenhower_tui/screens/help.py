@@ -18,6 +18,7 @@ def binding_rows(screen: Screen) -> list[tuple[str, str]]:
     for _key, active in screen.active_bindings.items():
         binding = active.binding
         description = binding.description or binding.action.replace("_", " ")
+        description = _(description)  # Textual's own too: scripts/i18n.py lists them
         if binding.action in ("app.command_palette",):
             description = description or _("Command palette")
         group = (binding.action, description)
@@ -26,7 +27,7 @@ def binding_rows(screen: Screen) -> list[tuple[str, str]]:
     focused = screen.focused
     if focused is not None:
         for _key, binding in focused._bindings:
-            group = (binding.action, binding.description)
+            group = (binding.action, binding.description and _(binding.description))
             display = screen.app.get_key_display(binding)
             keys = rows.setdefault(group, [])
             if display not in keys:

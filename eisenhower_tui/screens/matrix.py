@@ -711,7 +711,15 @@ class MatrixScreen(Screen):
     def move_task(self, task: Task, quadrant: Quadrant) -> None:
         if task.quadrant == quadrant:
             return
-        self.edit_task(task, _("move"), urgent=quadrant.urgent, important=quadrant.important)
+        fields: dict[str, Any] = {"urgent": quadrant.urgent, "important": quadrant.important}
+        now = self.clock()
+        if self.config.horizon is not None and needs_escalation(
+            replace(task, **fields), now, self.horizon
+        ):
+            # Moved out of urgent with its deadline already close: the user's choice, so the
+            # next escalation pass must not move it back (as for an escalated task moved back).
+            fields.update(escalated=iso_now(now), escalated_for=task.due)
+        self.edit_task(task, _("move"), **fields)
 
     def action_move_prompt(self) -> None:
         task = self._need_task()

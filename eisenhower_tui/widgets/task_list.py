@@ -220,7 +220,8 @@ class TaskList(ScrollView, can_focus=True):
             right = next(iter(Segment.split_and_crop_lines(right, budget, pad=False)))
             right_len = sum(cell_len(s.text) for s in right)
         mark = "✓ " if done else "  "
-        title_room = max(0, width - right_len - len(mark) - (2 if right else 1))
+        # Room for the gap (at least one cell) and the trailing space, details or not.
+        title_room = max(0, width - right_len - len(mark) - 2)
         title = sanitize_line(task.title)
         if cell_len(title) > title_room:
             title = set_cell_size(title, max(0, title_room - 1)) + "…" if title_room else ""
