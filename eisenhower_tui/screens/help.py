@@ -13,16 +13,25 @@ from ..i18n import _
 
 
 def binding_rows(screen: Screen) -> list[tuple[str, str]]:
-    """(keys, description) for each action reachable from ``screen``, keys of one action joined."""
+    """(keys, description) for each action reachable from ``screen``, keys of one action joined.
+
+    The screen's own actions come first, then the focused list's cursor keys, then the app's
+    and Textual's generic ones, so the keys a user came for are on the first page.
+    """
     rows: dict[tuple[str, str], list[str]] = {}
+    rank: dict[tuple[str, str], int] = {}
+    own_actions = {b.action for b in type(screen).BINDINGS if isinstance(b, Binding)}
     for _key, active in screen.active_bindings.items():
         binding = active.binding
         description = binding.description or binding.action.replace("_", " ")
         description = _(description)  # Textual's own too: scripts/i18n.py lists them
-        if binding.action in ("app.command_palette",):
-            description = description or _("Command palette")
         group = (binding.action, description)
         rows.setdefault(group, []).append(screen.app.get_key_display(binding))
+        if active.node is screen and binding.action in own_actions:
+            node_rank = 0
+        else:
+            node_rank = 1 if active.node is screen.focused else 2
+        rank[group] = min(rank.get(group, 9), node_rank)
     # Bindings of the focused list (cursor keys) live below the screen; include them too.
     focused = screen.focused
     if focused is not None:
@@ -32,7 +41,9 @@ def binding_rows(screen: Screen) -> list[tuple[str, str]]:
             keys = rows.setdefault(group, [])
             if display not in keys:
                 keys.append(display)
-    return [(" ".join(keys), description) for (_action, description), keys in rows.items()]
+            rank[group] = min(rank.get(group, 9), 1)
+    ordered = sorted(rows.items(), key=lambda item: rank.get(item[0], 9))  # stable within ranks
+    return [(" ".join(keys), description) for (_action, description), keys in ordered]
 
 
 class HelpScreen(ModalScreen[None]):

@@ -207,11 +207,16 @@ class TaskList(ScrollView, can_focus=True):
             label = humanize_due(task.due, self.now, self.lang)
             due_style = base if done else base + style(f"task-list--{closeness}")
             right.append(Segment(label, due_style))
+        # Separators are plain cells, so a tag's colour never bleeds into the gap before it.
         for tag in task.tags:
-            right.append(Segment(" #" + sanitize_line(tag), base + style("task-list--tag")))
+            if right:
+                right.append(Segment(" ", base))
+            right.append(Segment("#" + sanitize_line(tag), base + style("task-list--tag")))
         if task.delegate:
+            if right:
+                right.append(Segment(" ", base))
             right.append(
-                Segment(" @" + sanitize_line(task.delegate), base + style("task-list--delegate"))
+                Segment("@" + sanitize_line(task.delegate), base + style("task-list--delegate"))
             )
         # The right-hand details get at most half the row; the title gets the rest.
         right_len = sum(cell_len(s.text) for s in right)
