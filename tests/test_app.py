@@ -895,3 +895,20 @@ async def test_80x24_shows_the_four_panes(db):
         for name in ("1 Do first (3)", "2 Schedule (4)", "3 Delegate (3)", "4 Eliminate (3)"):
             assert name in text
         assert "Renew passport" in text
+
+
+async def test_adding_with_a_close_deadline_lands_in_do_at_once_and_undo_removes_it(db):
+    app = make_app(db, [])
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("2", "a")
+        await paste(pilot, "Renew passport due:tomorrow")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert titles(app, Q.DO) == ["Renew passport"]
+        saved = stored(db)["Renew passport"]
+        assert saved.quadrant == Q.DO and saved.escalated_for == "2026-11-27"
+        assert "the deadline is close" in screen_text(app)
+        await pilot.press("u")
+        await settle(pilot)
+        assert stored(db) == {}
+        assert titles(app, Q.DO) == []

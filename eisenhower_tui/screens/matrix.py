@@ -640,16 +640,20 @@ class MatrixScreen(Screen):
                 delegate=draft.delegate,
                 now=now,
             )
+            escalated = self.config.horizon is not None and needs_escalation(
+                task, now, self.horizon
+            )
+            if escalated:  # the escalation rule applies at once, not a minute later
+                task = escalate(task, now)
             stamp = task.updated
             edit = Edit(task.id, {"deleted": stamp}, {"deleted": None}, stamp, _("add"))
             self._commit_changes([Change(task.id, insert=task, stamp=stamp)], follow=task.id)
             self.undo_stack.append([edit])
             self.redo_stack.clear()
-            self.notify(
-                _("Added to {quadrant}").format(quadrant=_(task.quadrant.label)),
-                timeout=2,
-                markup=False,
-            )
+            message = _("Added to {quadrant}").format(quadrant=_(task.quadrant.label))
+            if escalated:
+                message += " " + _("(the deadline is close, so it is urgent)")
+            self.notify(message, timeout=3, markup=False)
 
         self.app.push_screen(
             QuickAddScreen(
