@@ -647,3 +647,37 @@ def test_lock_is_released_when_the_holder_dies(db: Path) -> None:
         proc.wait(timeout=10)
     Store(db, lock_timeout=2).add(new_task("after"))
     assert titles(db) == {"after"}
+
+
+def test_a_store_reusing_its_last_write_still_sees_a_same_size_change_by_another_writer(
+    tmp_path: Path,
+) -> None:
+    """The writer skips re-parsing its own last write; a change of the same length must show."""
+    path = tmp_path / "tasks.json"
+    store = Store(path)
+    store.add(new_task("Alpha", Quadrant.DO))
+    store.add(new_task("Bravo", Quadrant.DO))  # second write: the first one is cached
+    raw = path.read_bytes()
+    changed = raw.replace(b'"Alpha"', b'"Alpho"')
+    assert len(changed) == len(raw) and changed != raw
+    other = tmp_path / "other.json"
+    other.write_bytes(changed)
+    os.replace(other, path)
+    store.add(new_task("Charlie", Quadrant.DO))
+    assert sorted(t.title for t in Store(path).read().tasks) == ["Alpho", "Bravo", "Charlie"]
+
+
+def test_tinydb_itself_reads_the_file() -> None:
+    """The file stays a plain TinyDB document: TinyDB's own JSONStorage can open it."""
+    import tempfile
+
+    from tinydb import TinyDB
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "tasks.json"
+        Store(path).add(new_task("Readable by TinyDB", Quadrant.SCHEDULE))
+        with TinyDB(path, access_mode="r") as db:
+            titles = [doc["title"] for doc in db.table("tasks").all()]
+            versions = [doc["schema_version"] for doc in db.table("meta").all()]
+        assert titles == ["Readable by TinyDB"]
+        assert versions == [1]
