@@ -9,6 +9,7 @@ is never overwritten.
 
 from __future__ import annotations
 
+import bisect
 import queue
 import threading
 from collections import deque
@@ -33,12 +34,12 @@ from ..model import (
     InvalidTask,
     Quadrant,
     Task,
+    deadline_order,
     display_safe,
     escalate,
     iso_now,
     needs_escalation,
     new_task,
-    sort_tasks,
 )
 from ..store import ConflictError, Signature, Snapshot, Store, StoreError, UnknownId
 from ..widgets.task_list import TaskList
@@ -96,9 +97,13 @@ class QuadrantPane(Vertical):
         yield Static(_("Nothing here. Press a to add a task."), classes="empty", markup=False)
 
     def show(self, tasks: list[Task], open_count: int, keep_id: str | None = None) -> None:
-        self.border_title = f"{int(self.quadrant)} {_(self.quadrant.label)} ({open_count})"
+        # Touch the title and the class only when they change: each change costs a layout pass.
+        title = f"{int(self.quadrant)} {_(self.quadrant.label)} ({open_count})"
+        if self.border_title != title:
+            self.border_title = title
         self.task_list.set_tasks(tasks, keep_id)
-        self.set_class(not tasks, "is-empty")
+        if self.has_class("is-empty") != (not tasks):
+            self.set_class(not tasks, "is-empty")
 
 
 class MatrixScreen(Screen):
@@ -148,6 +153,9 @@ class MatrixScreen(Screen):
         self.zoomed = False
         self.undo_stack: list[list[Edit]] = []
         self.redo_stack: list[list[Edit]] = []
+        self._rows: dict[Quadrant, list[Task]] = {q: [] for q in Quadrant}  # shown, in order
+        self._open_counts: dict[Quadrant, int] = dict.fromkeys(Quadrant, 0)
+        self._row_key: Callable[[Task], tuple[Any, ...]] = lambda t: (0,)
         self._pending: deque[list[Change]] = deque()  # queued, not yet acknowledged
         self._confirmed: dict[str, Task] = {}  # what the file held after our last known write
         self._writes: queue.Queue[list[Change] | None] = queue.Queue()
@@ -248,9 +256,10 @@ class MatrixScreen(Screen):
     def refresh_panes(
         self, quadrants: Iterable[Quadrant] | None = None, keep: dict[Quadrant, str] | None = None
     ) -> None:
-        """Recompute and redraw the given panes (all by default), keeping each cursor's task."""
+        """Rebuild and redraw the given panes (all by default), keeping each cursor's task."""
         wanted = set(quadrants) if quadrants is not None else set(Quadrant)
         now = self.clock()
+        self._row_key = self._make_row_key(now)
         buckets: dict[Quadrant, list[Task]] = {q: [] for q in wanted}
         open_counts = dict.fromkeys(wanted, 0)
         for task in self.tasks.values():
@@ -262,14 +271,45 @@ class MatrixScreen(Screen):
             if self._visible(task):
                 buckets[quadrant].append(task)
         for quadrant in wanted:
-            pane = self.panes[quadrant]
-            pane.task_list.now = now
-            keep_id = (keep or {}).get(quadrant)
-            # Completed tasks, when shown, go below the open ones.
-            rows = sort_tasks([t for t in buckets[quadrant] if t.done is None], now)
-            rows += sort_tasks([t for t in buckets[quadrant] if t.done is not None], now)
-            pane.show(rows, open_counts[quadrant], keep_id)
+            self._rows[quadrant] = sorted(buckets[quadrant], key=self._row_key)
+            self._open_counts[quadrant] = open_counts[quadrant]
+            self.panes[quadrant].task_list.now = now
+            self._show(quadrant, (keep or {}).get(quadrant))
         self._update_status()
+
+    def _make_row_key(self, now: datetime) -> Callable[[Task], tuple[Any, ...]]:
+        """Open tasks in deadline order, then completed ones (when shown) in the same order."""
+        deadline_key = deadline_order(now)
+        return lambda t: (t.done is not None, deadline_key(t.due, t.order, t.id))
+
+    def _show(self, quadrant: Quadrant, keep_id: str | None) -> None:
+        self.panes[quadrant].show(self._rows[quadrant], self._open_counts[quadrant], keep_id)
+
+    def _update_rows(
+        self, pairs: list[tuple[Task | None, Task | None]], keep: dict[Quadrant, str]
+    ) -> None:
+        """Move just the changed tasks between the pane lists: a key press costs O(log n)
+        comparisons and one list insertion, not a re-sort of every task."""
+        touched: set[Quadrant] = set()
+        for old, new in pairs:
+            if old is not None:
+                rows = self._rows[old.quadrant]
+                index = next((i for i, t in enumerate(rows) if t.id == old.id), None)
+                if index is not None:
+                    del rows[index]
+                if old.done is None:
+                    self._open_counts[old.quadrant] -= 1
+                touched.add(old.quadrant)
+            if new is not None:
+                if self._visible(new):
+                    bisect.insort(self._rows[new.quadrant], new, key=self._row_key)
+                if new.done is None:
+                    self._open_counts[new.quadrant] += 1
+                touched.add(new.quadrant)
+        for quadrant in touched:
+            self._show(quadrant, keep.get(quadrant))
+        if self.filter_text:
+            self._update_status()
 
     def _update_status(self) -> None:
         bits = []
@@ -421,9 +461,9 @@ class MatrixScreen(Screen):
                     only_if=lambda t, h=self.horizon, n=now: needs_escalation(t, n, h),
                 )
             )
-        touched = self._apply_locally(changes)
+        pairs = self._apply_locally(changes)
         self._queue(changes)
-        self.refresh_panes(touched)  # show the moves now, not at the next minute tick
+        self._update_rows(pairs, {})  # show the moves now, not at the next minute tick
         names = ", ".join(t.title[:40] for t in due[:3]) + ("…" if len(due) > 3 else "")
         self.notify(
             names,
@@ -439,32 +479,34 @@ class MatrixScreen(Screen):
 
     # --- writing --------------------------------------------------------------------------
 
-    def _apply_locally(self, changes: list[Change]) -> set[Quadrant]:
-        """Change the view now; returns the quadrants whose panes need redrawing."""
+    def _apply_locally(self, changes: list[Change]) -> list[tuple[Task | None, Task | None]]:
+        """Change the view now; returns (before, after) of each task that changed."""
         return self._apply_to(self.tasks, changes)
 
-    def _apply_to(self, target: dict[str, Task], changes: list[Change]) -> set[Quadrant]:
-        touched: set[Quadrant] = set()
+    def _apply_to(
+        self, target: dict[str, Task], changes: list[Change]
+    ) -> list[tuple[Task | None, Task | None]]:
+        pairs: list[tuple[Task | None, Task | None]] = []
         for change in changes:
             if change.insert is not None:
+                pairs.append((target.get(change.insert.id), change.insert))
                 target[change.insert.id] = change.insert
-                touched.add(change.insert.quadrant)
                 continue
+            current = target.get(change.task_id)
             task = (
-                target.get(change.task_id)
-                or self.tasks.get(change.task_id)
-                or self._deleted_here.get(change.task_id)
+                current or self.tasks.get(change.task_id) or self._deleted_here.get(change.task_id)
             )
             if task is None:
                 continue
             updated = replace(task, **change.fields, updated=change.stamp)
-            touched |= {task.quadrant, updated.quadrant}
             if updated.deleted:
                 target.pop(task.id, None)
                 self._deleted_here[task.id] = updated
+                pairs.append((current, None))
             else:
                 target[task.id] = updated
-        return touched
+                pairs.append((current, updated))
+        return pairs
 
     @property
     def pending_writes(self) -> int:
@@ -571,13 +613,13 @@ class MatrixScreen(Screen):
 
     def _commit_changes(self, changes: list[Change], follow: str | None) -> None:
         keep = {self.focused_quadrant: self.lists[self.focused_quadrant].highlighted_id}
-        touched = self._apply_locally(changes)
+        pairs = self._apply_locally(changes)
         self._queue(changes)
         target = None
         if follow and follow in self.tasks:
             target = self.tasks[follow].quadrant
             keep[target] = follow
-        self.refresh_panes(touched, {q: i for q, i in keep.items() if i})
+        self._update_rows(pairs, {q: i for q, i in keep.items() if i})
         if target is not None and self._visible(self.tasks[follow]):
             self.lists[target].focus()
             self.lists[target].select_id(follow)
