@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from . import __version__
+from .i18n import _
 from .model import InvalidTask, Quadrant, Task, display_safe, iso_now, sort_tasks
 from .store import StoreError
 
@@ -20,9 +22,45 @@ class UsageError(Exception):
     """Bad command-line input: exit 2 with the message."""
 
 
+# argparse's own error messages, which scripts/i18n.py extracts from this table; its --help text
+# stays English. A Python that words one differently shows that one in English.
+_ARGPARSE_ERRORS = (
+    "the following arguments are required: %s",
+    "unrecognized arguments: %s",
+    "argument %(argument_name)s: %(message)s",
+    "invalid choice: %(value)r (choose from %(choices)s)",
+    "expected one argument",
+    "expected at least one argument",
+    "ambiguous option: %(option)s could match %(matches)s",
+    "ignored explicit argument %r",
+)
+
+
+@contextlib.contextmanager
+def _argparse_errors_translated() -> Iterator[None]:
+    """While parsing, argparse looks its error messages up in our catalogue (read at call time)."""
+    from . import i18n
+
+    original = getattr(argparse, "_", None)
+    if not callable(original):
+        yield
+        return
+
+    def translate(message: str) -> str:
+        return i18n._(message) if message in _ARGPARSE_ERRORS else original(message)
+
+    setattr(argparse, "_", translate)  # noqa: B010 - argparse has no public hook for this
+    try:
+        yield
+    finally:
+        setattr(argparse, "_", original)  # noqa: B010
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see `{self.prog} --help`)")
+        raise UsageError(
+            _("{message} (see `{prog} --help`)").format(message=message, prog=self.prog)
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -98,8 +136,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    _choose_language()
     try:
-        args = build_parser().parse_args(args_list)
+        with _argparse_errors_translated():
+            args = build_parser().parse_args(args_list)
     except UsageError as exc:
         return _fail(EXIT_USAGE, str(exc))
     except SystemExit as exc:  # --help / --version
@@ -115,6 +155,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+
+
+def _choose_language() -> None:
+    """The language of every message, those raised before a command reads its config included
+    (a corrupt task file, a bad id). The config's warnings are printed later, by ``_config``."""
+    from .config import load_config
+    from .i18n import set_language
+
+    set_language(load_config().language)
 
 
 def _fail(code: int, message: str) -> int:
@@ -136,7 +185,7 @@ def _config() -> Any:
     config = load_config()
     set_language(config.language)  # before any UI import: bindings are translated at import
     for warning in config.warnings:
-        print(f"eisenhower: config: {warning}", file=sys.stderr)
+        print("eisenhower: " + _("config: {warning}").format(warning=warning), file=sys.stderr)
     return config
 
 
@@ -187,7 +236,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     if args.text == ["-"]:
         texts = [(n, line) for n, line in enumerate(sys.stdin, 1) if line.strip()]
         if not texts:
-            raise UsageError("no tasks on standard input")
+            raise UsageError(_("no tasks on standard input"))
     else:
         texts = [(0, " ".join(args.text))]
     tasks: list[Task] = []
@@ -195,17 +244,21 @@ def cmd_add(args: argparse.Namespace) -> int:
         try:
             task, past = _draft_to_task(text, args, now, config.week_start)
         except InvalidTask as exc:
-            where = f"line {number}: " if number else ""
-            raise InvalidTask(f"{where}{exc}; nothing was saved") from None
+            if number:
+                failed = _("line {n}: {error}; nothing was saved").format(n=number, error=exc)
+            else:
+                failed = _("{error}; nothing was saved").format(error=exc)
+            raise InvalidTask(failed) from None
         if past:
+            warning = _("warning: the deadline of '{title}' is in the past")
             print(
-                f"eisenhower: warning: the deadline of '{display_safe(task).title}' is in the past",
+                "eisenhower: " + warning.format(title=display_safe(task).title),
                 file=sys.stderr,
             )
         tasks.append(task)
     _store(args).add(*tasks)
     for task in tasks:
-        print(_summary("Added", task, now, config.language))
+        print(_summary(_("Added"), task, now, config.language))
     return EXIT_OK
 
 
@@ -217,7 +270,8 @@ def _summary(verb: str, task: Task, now: datetime, lang: str = "en") -> str:
     name = quadrant_name(task.quadrant, lang)
     parts = [verb, task.id[:8], f"[{int(task.quadrant)} {name}]", task.title]
     if task.due:
-        parts.append(f"(due {task.due}, {humanize_due(task.due, now, lang)})")
+        when = humanize_due(task.due, now, lang)
+        parts.append(_("(due {date}, {when})").format(date=task.due, when=when))
     if task.tags:
         parts.append(" ".join("#" + t for t in task.tags))
     if task.delegate:
@@ -245,7 +299,10 @@ def cmd_list(args: argparse.Namespace) -> int:
     tasks = [t for t in snapshot.tasks if (args.all or t.done is None)]
     if only is not None:
         tasks = [t for t in tasks if t.quadrant == only]
-    tasks = sort_tasks(tasks, now)
+    # As in the panes: open tasks first, then completed ones, each in deadline order.
+    tasks = sort_tasks([t for t in tasks if t.done is None], now) + sort_tasks(
+        [t for t in tasks if t.done is not None], now
+    )
     lang = _config().language
     _print_matrix(tasks, now, [only] if only else list(Quadrant), sys.stdout, lang)
     return EXIT_OK
@@ -257,7 +314,6 @@ def _print_matrix(
     import shutil
 
     from .dates import humanize_due
-    from .i18n import _
     from .quickadd import quadrant_name
 
     width = shutil.get_terminal_size((100, 24)).columns if out.isatty() else 10_000
@@ -297,6 +353,8 @@ def _change_each(
     change: Callable[[Task, Any], bool],
 ) -> int:
     """Resolve every id first, then change them all in one write, or none on any bad id."""
+    from .i18n import current_language
+
     now = _now()
     changed: list[Task] = []
     with _store(args).transaction() as txn:
@@ -311,7 +369,7 @@ def _change_each(
                 txn.put(task)
             changed.append(task)
     for task in changed:
-        print(_summary(verb, task, now))
+        print(_summary(verb, task, now, current_language()))
     return EXIT_OK
 
 
@@ -322,7 +380,7 @@ def cmd_done(args: argparse.Namespace) -> int:
         task.done = iso_now(txn.now)
         return True
 
-    return _change_each(args, args.ids, "Done", mark)
+    return _change_each(args, args.ids, _("Done"), mark)
 
 
 def cmd_undo_done(args: argparse.Namespace) -> int:
@@ -332,7 +390,7 @@ def cmd_undo_done(args: argparse.Namespace) -> int:
         task.done = None
         return True
 
-    return _change_each(args, args.ids, "Reopened", unmark)
+    return _change_each(args, args.ids, _("Reopened"), unmark)
 
 
 def cmd_rm(args: argparse.Namespace) -> int:
@@ -340,7 +398,7 @@ def cmd_rm(args: argparse.Namespace) -> int:
         txn.delete(task.id)
         return False
 
-    return _change_each(args, args.ids, "Deleted", remove)
+    return _change_each(args, args.ids, _("Deleted"), remove)
 
 
 def cmd_move(args: argparse.Namespace) -> int:
@@ -352,7 +410,7 @@ def cmd_move(args: argparse.Namespace) -> int:
         task.urgent, task.important = quadrant.urgent, quadrant.important
         return True
 
-    return _change_each(args, [args.id], "Moved", move)
+    return _change_each(args, [args.id], _("Moved"), move)
 
 
 def cmd_due(args: argparse.Namespace) -> int:
@@ -364,7 +422,7 @@ def cmd_due(args: argparse.Namespace) -> int:
         config = _config()
         deadline = parse_deadline(text, _now(), several_words=True, week_start=config.week_start)
         if deadline.in_past:
-            print("eisenhower: warning: that deadline is in the past", file=sys.stderr)
+            print("eisenhower: " + _("warning: that deadline is in the past"), file=sys.stderr)
         due = deadline.due
 
     def set_due(task: Task, txn: Any) -> bool:
@@ -373,7 +431,7 @@ def cmd_due(args: argparse.Namespace) -> int:
         task.due = due
         return True
 
-    return _change_each(args, [args.id], "Due set", set_due)
+    return _change_each(args, [args.id], _("Due set"), set_due)
 
 
 # --- the rest -----------------------------------------------------------------------------------
@@ -383,9 +441,11 @@ def cmd_config(args: argparse.Namespace) -> int:
     from .paths import resolve_db_path
 
     config = _config()
-    exists = "" if config.path.exists() else " (not created; defaults in use)"
-    print(f"config file: {config.path}{exists}")
-    print(f"task file:   {resolve_db_path(getattr(args, 'db', None))}")
+    if config.path.exists():
+        print(_("config file: {path}").format(path=config.path))
+    else:
+        print(_("config file: {path} (not created; defaults in use)").format(path=config.path))
+    print(_("task file:   {path}").format(path=resolve_db_path(getattr(args, "db", None))))
     for key, value in config.effective().items():
         print(f"{key} = {value!r}")
     return EXIT_OK
@@ -396,7 +456,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     backups = store.backups()
     if not args.backup:
         if not backups:
-            print(f"No backups yet for {store.path}.")
+            print(_("No backups yet for {path}.").format(path=store.path))
         for path in backups:
             print(path)
         return EXIT_OK
@@ -404,10 +464,15 @@ def cmd_restore(args: argparse.Namespace) -> int:
     if not chosen.exists():
         matches = [p for p in backups if args.backup in p.name]
         if len(matches) != 1:
-            raise UsageError(f"no single backup matches '{args.backup}'; run `eisenhower restore`")
+            raise UsageError(
+                _("no single backup matches '{backup}'; run `eisenhower restore`").format(
+                    backup=args.backup
+                )
+            )
         chosen = matches[0]
     saved = store.restore(chosen)
-    print(f"Restored {chosen} over {store.path}; the previous file is saved as {saved}")
+    restored = _("Restored {backup} over {path}; the previous file is saved as {saved}")
+    print(restored.format(backup=chosen, path=store.path, saved=saved))
     return EXIT_OK
 
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from .i18n import _, using_language
 from .paths import default_config_path
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -52,7 +53,10 @@ def language_from_env() -> str:
 
 
 def load_config(path: Path | None = None) -> Config:
-    """Read the config file if there is one; every problem becomes a warning naming it."""
+    """Read the config file if there is one; every problem becomes a warning naming it.
+
+    The warnings are in the language the settings choose, though none is set globally here.
+    """
     path = path or default_config_path()
     config = Config(path=path, language=language_from_env())
     try:
@@ -60,14 +64,20 @@ def load_config(path: Path | None = None) -> Config:
     except FileNotFoundError:
         return config
     except OSError as exc:
-        config.warnings.append(f"cannot read {path}: {exc.strerror}; using defaults")
+        with using_language(config.language):
+            why = _("cannot read {path}: {reason}; using defaults")
+            config.warnings.append(why.format(path=path, reason=exc.strerror))
         return config
     try:
         data = tomllib.loads(raw.decode("utf-8", errors="replace"))
     except tomllib.TOMLDecodeError as exc:
-        config.warnings.append(f"{path} is not valid TOML ({exc}); using defaults")
+        with using_language(config.language):
+            why = _("{path} is not valid TOML ({error}); using defaults")
+            config.warnings.append(why.format(path=path, error=exc))
         return config
-    _apply(config, data)
+    chosen = data.get("language")
+    with using_language(chosen if chosen in LANGUAGES else config.language):
+        _apply(config, data)
     return config
 
 
@@ -78,39 +88,47 @@ def _apply(config: Config, data: dict[str, Any]) -> None:
             if isinstance(value, str) and value:
                 config.theme = value
             else:
-                warn("theme must be a theme name; using the default")
+                warn(_("theme must be a theme name; using the default"))
         elif key in ("escalation_hours", "escalation"):
             if value is False or value == "off":
                 config.escalation_hours = None
             elif isinstance(value, int | float) and not isinstance(value, bool) and 0 < value < 1e5:
                 config.escalation_hours = float(value)
             else:
-                warn(f'{key} must be a number of hours or "off"; using 48')
+                warn(_('{key} must be a number of hours or "off"; using 48').format(key=key))
         elif key == "language":
             if value in LANGUAGES:
                 config.language = value
             else:
-                warn(f"language must be one of {', '.join(LANGUAGES)}; using {config.language}")
+                warn(
+                    _("language must be one of {choices}; using {language}").format(
+                        choices=", ".join(LANGUAGES), language=config.language
+                    )
+                )
         elif key == "week_start":
             name = str(value).lower()
             matches = [i for i, day in enumerate(WEEKDAYS) if day.startswith(name[:3])]
             if len(name) >= 3 and matches:
                 config.week_start = matches[0]
             else:
-                warn("week_start must be a weekday name such as monday or sunday; using monday")
+                warn(_("week_start must be a weekday name such as monday or sunday; using monday"))
         elif key == "confirm_delete":
             if isinstance(value, bool):
                 config.confirm_delete = value
             else:
-                warn("confirm_delete must be true or false; using false")
+                warn(_("confirm_delete must be true or false; using false"))
         elif key == "keys":
             if isinstance(value, dict):
                 for binding_id, keys in value.items():
                     if isinstance(keys, str) and keys.strip():
                         config.keys[str(binding_id)] = keys.strip()
                     else:
-                        warn(f'keys.{binding_id} must be a key name such as "ctrl+n"; ignored')
+                        warn(
+                            _('keys.{id} must be a key name such as "ctrl+n"; ignored').format(
+                                id=binding_id
+                            )
+                        )
             else:
-                warn("[keys] must be a table of binding id = key; ignored")
+                warn(_("[keys] must be a table of binding id = key; ignored"))
         else:
-            warn(f"unknown setting '{key}' in the config; ignored")
+            warn(_("unknown setting '{key}' in the config; ignored").format(key=key))

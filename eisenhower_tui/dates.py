@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 
 from dateutil import tz as dtz
 
+from .i18n import _
 from .model import InvalidTask, sanitize_line, strip_accents
 
 __all__ = [
@@ -33,12 +34,28 @@ __all__ = [
 
 MIN_YEAR = 1970
 MAX_YEAR = 9999
-_HINT = "try tomorrow, fri, +3d or 2026-12-01"
 _MAX_INPUT = 80  # no real date is longer; keeps hostile input cheap
 
 
 class DeadlineError(InvalidTask):
     """A deadline the user typed cannot be understood; the message is one line, meant for them."""
+
+
+def _hint() -> str:
+    """The examples ending most messages, in the interface language (looked up at call time)."""
+    return _("try tomorrow, fri, +3d or 2026-12-01")
+
+
+def _day_name(weekday: int) -> str:
+    return (
+        _("Monday"),
+        _("Tuesday"),
+        _("Wednesday"),
+        _("Thursday"),
+        _("Friday"),
+        _("Saturday"),
+        _("Sunday"),
+    )[weekday]
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,17 +239,27 @@ def parse_deadline(
     shown = _shown(text)
     words = _normalise(text)
     if not words:
-        raise DeadlineError(f"the deadline is empty; {_HINT}")
+        raise DeadlineError(_("the deadline is empty; {hint}").format(hint=_hint()))
     if len(words) > _MAX_INPUT:
-        raise DeadlineError(f"'{shown}' is too long to be a date; {_HINT}")
+        raise DeadlineError(
+            _("'{text}' is too long to be a date; {hint}").format(text=shown, hint=_hint())
+        )
     if not several_words and " " in words:
-        raise DeadlineError(f"'{shown}' must be one word here, without spaces; {_HINT}")
+        raise DeadlineError(
+            _("'{text}' must be one word here, without spaces; {hint}").format(
+                text=shown, hint=_hint()
+            )
+        )
     try:
         return _parse(words, now.replace(microsecond=0), several_words, week_start % 7, shown)
     except DeadlineError:
         raise
     except (OverflowError, ValueError):  # date arithmetic past year 9999, absurd offsets
-        raise DeadlineError(f"'{shown}' is out of range; the last possible year is 9999") from None
+        raise DeadlineError(
+            _("'{text}' is out of range; the last possible year is {year}").format(
+                text=shown, year=MAX_YEAR
+            )
+        ) from None
 
 
 def _aware(now: datetime | None) -> datetime:
@@ -288,13 +315,19 @@ def _parse(words: str, now: datetime, several_words: bool, week_start: int, show
         return _free_form(" ".join(tokens), now, shown)
     if re.fullmatch(r"[0-9]+", words):
         raise DeadlineError(
-            f"'{shown}' is just a number; write a date like {today.year}-12-05, 5 dec or +5d"
+            _("'{text}' is just a number; write a date like {year}-12-05, 5 dec or +5d").format(
+                text=shown, year=today.year
+            )
         )
     if re.fullmatch(r"\+[0-9]+", words):
-        raise DeadlineError(f"'{shown}' needs a unit: +3d, +2w, +4h or +1m")
+        raise DeadlineError(_("'{text}' needs a unit: +3d, +2w, +4h or +1m").format(text=shown))
     if not letters and re.search(r"[0-9]", words):
-        raise DeadlineError(f"'{shown}' is ambiguous; write the date as YYYY-MM-DD or like 12 mar")
-    raise DeadlineError(f"'{shown}' is not a date; {_HINT}")
+        raise DeadlineError(
+            _("'{text}' is ambiguous; write the date as YYYY-MM-DD or like 12 mar").format(
+                text=shown
+            )
+        )
+    raise DeadlineError(_("'{text}' is not a date; {hint}").format(text=shown, hint=_hint()))
 
 
 def _single(token: str, now: datetime, week_start: int, shown: str) -> Deadline | None:
@@ -392,7 +425,11 @@ def _time_of_day(token: str, shown: str) -> time | None:
     if match:
         hour, minute = int(match[1]), int(match[2] or 0)
         if not 1 <= hour <= 12:
-            raise DeadlineError(f"'{shown}' has no hour {hour}{match[3]}; use 1-12 with am/pm")
+            raise DeadlineError(
+                _("'{text}' has no hour {hour}; use 1-12 with am/pm").format(
+                    text=shown, hour=f"{hour}{match[3]}"
+                )
+            )
         hour = hour % 12 + (12 if match[3] == "pm" else 0)
         return _make_time(hour, minute, 0, shown)
     return None
@@ -407,11 +444,11 @@ def _free_form(words: str, now: datetime, shown: str) -> Deadline:
     from dateutil import parser as dateutil_parser
 
     try:
-        res, _ = dateutil_parser.parser()._parse(words)
+        res, _skipped = dateutil_parser.parser()._parse(words)
     except Exception:  # dateutil raises assorted types on hostile text; all mean "not a date"
         res = None
     if res is None or res.month is None:
-        raise DeadlineError(f"'{shown}' is not a date; {_HINT}")
+        raise DeadlineError(_("'{text}' is not a date; {hint}").format(text=shown, hint=_hint()))
     today = now.date()
     day_of_month = res.day if res.day is not None else 1
     year = res.year
@@ -421,9 +458,13 @@ def _free_form(words: str, now: datetime, shown: str) -> Deadline:
             year += 1  # "25 mar" typed in November means next March
     day = _make_date(year, res.month, day_of_month, shown)
     if res.weekday is not None and res.day is not None and day.weekday() != res.weekday:
-        names = list(calendar.day_name)
         raise DeadlineError(
-            f"'{shown}': {day.isoformat()} is a {names[day.weekday()]}, not a {names[res.weekday]}"
+            _("'{text}': {date} is a {weekday}, not a {expected}").format(
+                text=shown,
+                date=day.isoformat(),
+                weekday=_day_name(day.weekday()),
+                expected=_day_name(res.weekday),
+            )
         )
     if res.hour is None and res.minute is None:
         return _all_day(day, now)
@@ -439,20 +480,29 @@ def _free_form(words: str, now: datetime, shown: str) -> Deadline:
 
 def _make_date(year: int, month: int, day: int, shown: str) -> date:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise DeadlineError(f"'{shown}': the year {year} is outside {MIN_YEAR}-{MAX_YEAR}")
+        raise DeadlineError(
+            _("'{text}': the year {year} is outside {first}-{last}").format(
+                text=shown, year=year, first=MIN_YEAR, last=MAX_YEAR
+            )
+        )
     try:
         return date(year, month, day)
     except ValueError:
         stamp = f"{year:04d}-{month:02d}-{day:02d}"
-        where = "" if shown == stamp else f"'{shown}': "
-        raise DeadlineError(f"{where}{stamp} does not exist") from None
+        if shown == stamp:
+            raise DeadlineError(_("{date} does not exist").format(date=stamp)) from None
+        raise DeadlineError(
+            _("'{text}': {date} does not exist").format(text=shown, date=stamp)
+        ) from None
 
 
 def _make_time(hour: int, minute: int, second: int, shown: str) -> time:
     try:
         return time(hour, minute, second)
     except ValueError:
-        raise DeadlineError(f"'{shown}' is not a time of day; use 00:00 to 23:59") from None
+        raise DeadlineError(
+            _("'{text}' is not a time of day; use 00:00 to 23:59").format(text=shown)
+        ) from None
 
 
 def _add_months(start: date, count: int, shown: str) -> date:
@@ -460,9 +510,19 @@ def _add_months(start: date, count: int, shown: str) -> date:
     total = start.year * 12 + start.month - 1 + count
     year, month = divmod(total, 12)
     if year > MAX_YEAR:
-        raise DeadlineError(f"'{shown}' is too far ahead; the last possible year is {MAX_YEAR}")
+        raise DeadlineError(
+            _("'{text}' is too far ahead; the last possible year is {year}").format(
+                text=shown, year=MAX_YEAR
+            )
+        )
     last = calendar.monthrange(year, month + 1)[1]
     return date(year, month + 1, min(start.day, last))
+
+
+def _year_outside(year: int) -> str:
+    return _("the year {year} is outside {first}-{last}").format(
+        year=year, first=MIN_YEAR, last=MAX_YEAR
+    )
 
 
 def _local(day: date, clock: time, zone: tzinfo | None) -> datetime:
@@ -476,7 +536,7 @@ def _midnight(day: date, zone: tzinfo | None) -> datetime:
 
 def _all_day(day: date, now: datetime) -> Deadline:
     if not MIN_YEAR <= day.year <= MAX_YEAR:
-        raise DeadlineError(f"the year {day.year} is outside {MIN_YEAR}-{MAX_YEAR}")
+        raise DeadlineError(_year_outside(day.year))
     return Deadline(
         due=day.isoformat(),
         all_day=True,
@@ -488,7 +548,7 @@ def _all_day(day: date, now: datetime) -> Deadline:
 def _timed(moment: datetime, now: datetime) -> Deadline:
     moment = moment.replace(microsecond=0)
     if not MIN_YEAR <= moment.year <= MAX_YEAR:
-        raise DeadlineError(f"the year {moment.year} is outside {MIN_YEAR}-{MAX_YEAR}")
+        raise DeadlineError(_year_outside(moment.year))
     return Deadline(
         due=moment.isoformat(timespec="seconds"),
         all_day=False,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import gettext
+from collections.abc import Iterator
 from pathlib import Path
 
 DOMAIN = "eisenhower_tui"
@@ -24,6 +26,20 @@ def set_language(language: str) -> None:
 
 def current_language() -> str:
     return _language
+
+
+@contextlib.contextmanager
+def using_language(language: str) -> Iterator[None]:
+    """``language`` for the messages made inside the block, the previous one again afterwards.
+
+    For texts written before the caller has chosen the language, such as the config warnings.
+    """
+    previous = _language
+    set_language(language)
+    try:
+        yield
+    finally:
+        set_language(previous)
 
 
 def _(message: str) -> str:

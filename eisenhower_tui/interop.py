@@ -70,6 +70,7 @@ import orjson
 from dateutil import tz as dtz
 
 from .dates import MAX_YEAR, MIN_YEAR, local_now
+from .i18n import _, ngettext
 from .model import (
     KNOWN_FIELDS,
     InvalidTask,
@@ -146,7 +147,11 @@ def _local_zone(now: datetime) -> tzinfo:
 
 def _check_year(year: int, shown: str) -> None:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise InvalidTask(f"'{shown}': the year {year} is outside {MIN_YEAR}-{MAX_YEAR}")
+        raise InvalidTask(
+            _("'{text}': the year {year} is outside {first}-{last}").format(
+                text=shown, year=year, first=MIN_YEAR, last=MAX_YEAR
+            )
+        )
 
 
 _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -159,23 +164,30 @@ def normalise_due(value: Any, zone: tzinfo, name: str = "due date") -> str | Non
     """
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
+    what = _("due date") if name == "due date" else name
     if not isinstance(value, str):
-        raise InvalidTask(f"the {name} {_shown(value)} is not text")
+        raise InvalidTask(
+            _("the {name} {value} is not text").format(name=what, value=_shown(value))
+        )
     text = value.strip()
     shown = _shown(text)
     if _ISO_DAY.fullmatch(text):
         try:
             day = date.fromisoformat(text)
         except ValueError:
-            raise InvalidTask(f"the {name} {shown} does not exist") from None
+            raise InvalidTask(
+                _("the {name} {value} does not exist").format(name=what, value=shown)
+            ) from None
         _check_year(day.year, shown)
         return day.isoformat()
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise InvalidTask(
-            f"the {name} '{shown}' is not an ISO date (YYYY-MM-DD) or date-time "
-            f"(YYYY-MM-DDTHH:MM+01:00)"
+            _(
+                "the {name} '{value}' is not an ISO date (YYYY-MM-DD) or date-time "
+                "(YYYY-MM-DDTHH:MM+01:00)"
+            ).format(name=what, value=shown)
         ) from None
     _check_year(moment.year, shown)
     if moment.tzinfo is None:
@@ -188,12 +200,16 @@ def normalise_stamp(value: Any, zone: tzinfo, name: str) -> str | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if not isinstance(value, str):
-        raise InvalidTask(f"'{name}' {_shown(value)} is not a date-time")
+        raise InvalidTask(
+            _("'{name}' {value} is not a date-time").format(name=name, value=_shown(value))
+        )
     text = value.strip()
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise InvalidTask(f"'{name}' {_shown(text)} is not an ISO date-time") from None
+        raise InvalidTask(
+            _("'{name}' {value} is not an ISO date-time").format(name=name, value=_shown(text))
+        ) from None
     _check_year(moment.year, _shown(text))
     if moment.tzinfo is None:
         moment = dtz.resolve_imaginary(moment.replace(tzinfo=zone))
@@ -234,11 +250,11 @@ def content_key(title: str, due: str | None) -> str:
 
 def _canonical_id(value: Any) -> str:
     if not isinstance(value, str):
-        raise InvalidTask(f"the id {_shown(value)} is not text")
+        raise InvalidTask(_("the id {value} is not text").format(value=_shown(value)))
     try:
         return str(uuid.UUID(value.strip()))
     except ValueError:
-        raise InvalidTask(f"the id '{_shown(value)}' is not a UUID") from None
+        raise InvalidTask(_("the id '{value}' is not a UUID").format(value=_shown(value))) from None
 
 
 # --- export -------------------------------------------------------------------------------------
@@ -373,19 +389,29 @@ def render_export(fmt: str, tasks: Sequence[Task], now: datetime) -> bytes:
         return export_markdown(tasks, now)
     if fmt == "ics":
         return export_ics(tasks, now)
-    raise InvalidTask(f"'{_shown(fmt)}' is not an export format; use {', '.join(EXPORT_FORMATS)}")
+    raise InvalidTask(
+        _("'{format}' is not an export format; use {formats}").format(
+            format=_shown(fmt), formats=", ".join(EXPORT_FORMATS)
+        )
+    )
 
 
 def _write_export(target: Path, payload: bytes, db_path: Path) -> None:
     if target.resolve() == db_path.resolve():
         raise InvalidTask(
-            f"{target} is the task file itself; choose another output file (nothing was written)"
+            _(
+                "{target} is the task file itself; choose another output file (nothing was written)"
+            ).format(target=target)
         )
     if target.is_dir():
-        raise InvalidTask(f"{target} is a folder; give a file name after -o")
+        raise InvalidTask(
+            _("{target} is a folder; give a file name after -o").format(target=target)
+        )
     if not target.parent.is_dir():
         raise StoreError(
-            f"Cannot write the export to {target}: the folder {target.parent} does not exist."
+            _("Cannot write the export to {target}: the folder {folder} does not exist.").format(
+                target=target, folder=target.parent
+            )
         )
     write_atomic(target, payload, temp_prefix=f".{target.name}.")
 
@@ -399,8 +425,12 @@ def cmd_export(args: argparse.Namespace, store: Store) -> int:
     if output and output != "-":
         target = Path(output).expanduser()
         _write_export(target, payload, store.path)
-        noun = "task" if len(tasks) == 1 else "tasks"
-        print(f"Exported {len(tasks)} {noun} as {args.format} to {target}")
+        exported = ngettext(
+            "Exported {n} task as {format} to {target}",
+            "Exported {n} tasks as {format} to {target}",
+            len(tasks),
+        )
+        print(exported.format(n=len(tasks), format=args.format, target=target))
     else:
         sys.stdout.buffer.write(payload)
         sys.stdout.flush()
@@ -452,11 +482,11 @@ def _make_task(
 ) -> Task:
     """The one place an imported record becomes a Task: every text goes through the model."""
     if not isinstance(title, str):
-        raise InvalidTask("the title is missing or not text")
+        raise InvalidTask(_("the title is missing or not text"))
     if not isinstance(notes, str):
-        raise InvalidTask("the notes are not text")
+        raise InvalidTask(_("the notes are not text"))
     if delegate is not None and not isinstance(delegate, str):
-        raise InvalidTask("the delegate is not text")
+        raise InvalidTask(_("the delegate is not text"))
     stamp = iso_now(now)
     created = created or updated or stamp
     return Task(
@@ -491,7 +521,9 @@ def _finish(parsed: ParsedImport) -> ParsedImport:
             item.task.id = str(uuid.uuid5(_IMPORT_NAMESPACE, f"{key}\x1f{count}"))
         elif item.task.id in seen:
             parsed.problems.append(
-                f"{item.where}: the id {item.task.id} appears twice (first at {seen[item.task.id]})"
+                _("{where}: the id {id} appears twice (first at {first})").format(
+                    where=item.where, id=item.task.id, first=seen[item.task.id]
+                )
             )
             continue
         seen.setdefault(item.task.id, item.where)
@@ -510,7 +542,9 @@ def _bool(value: Any, name: str) -> bool | None:
         return True
     if word in ("false", "no", "n", "0", "non"):
         return False
-    raise InvalidTask(f"'{name}' is {_shown(value)}; use true or false")
+    raise InvalidTask(
+        _("'{name}' is {value}; use true or false").format(name=name, value=_shown(value))
+    )
 
 
 # ours: the export array or a whole task file
@@ -524,22 +558,22 @@ def _parse_ours(data: Any, now: datetime) -> ParsedImport:
         records = data
     else:
         raise InvalidTask(
-            'the JSON is neither an `eisenhower export` array nor a task file ({"tasks": ...})'
+            _('the JSON is neither an `eisenhower export` array nor a task file ({"tasks": ...})')
         )
     base = now.timestamp()
     zone = _local_zone(now)
     for number, record in enumerate(records, 1):
-        where = f"record {number}"
+        where = _("record {n}").format(n=number)
         if not isinstance(record, dict):
-            parsed.problems.append(f"{where}: not a JSON object")
+            parsed.problems.append(_("{where}: not a JSON object").format(where=where))
             continue
         if record.get("deleted"):
-            parsed.skipped.append(f"{where}: deleted (a tombstone)")
+            parsed.skipped.append(_("{where}: deleted (a tombstone)").format(where=where))
             continue
         try:
             parsed.items.append(_ours_record(record, where, base + number / 1000, zone, now))
         except InvalidTask as exc:
-            parsed.problems.append(f"{where}: {exc}")
+            parsed.problems.append(_where(where, exc))
     return parsed
 
 
@@ -560,7 +594,7 @@ def _ours_record(
     if isinstance(tags, str):
         tags = tags.split()
     if not isinstance(tags, list):
-        raise InvalidTask("'tags' is not a list")
+        raise InvalidTask(_("'tags' is not a list"))
     stored_order = record.get("order")
     if isinstance(stored_order, bool) or not isinstance(stored_order, int | float):
         stored_order = order
@@ -604,13 +638,17 @@ def _tw_instant(value: Any, name: str) -> datetime | None:
     if value in (None, ""):
         return None
     if not isinstance(value, str):
-        raise InvalidTask(f"'{name}' {_shown(value)} is not a Taskwarrior date")
+        raise InvalidTask(_tw_not_a_date(name, value))
     try:
         moment = datetime.fromisoformat(value.strip())
     except ValueError:
-        raise InvalidTask(f"'{name}' {_shown(value)} is not a Taskwarrior date") from None
+        raise InvalidTask(_tw_not_a_date(name, value)) from None
     _check_year(moment.year, _shown(value))
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _tw_not_a_date(name: str, value: Any) -> str:
+    return _("'{name}' {value} is not a Taskwarrior date").format(name=name, value=_shown(value))
 
 
 def _tw_stamp(value: Any, name: str) -> str | None:
@@ -635,19 +673,19 @@ def _parse_taskwarrior(records: list[tuple[str, Any]], now: datetime) -> ParsedI
     zone = _local_zone(now)
     for number, (where, record) in enumerate(records, 1):
         if not isinstance(record, dict):
-            parsed.problems.append(f"{where}: not a JSON object")
+            parsed.problems.append(_("{where}: not a JSON object").format(where=where))
             continue
         status = record.get("status", "pending")
         if status == "deleted":
-            parsed.skipped.append(f"{where}: deleted in Taskwarrior")
+            parsed.skipped.append(_("{where}: deleted in Taskwarrior").format(where=where))
             continue
         if status == "recurring":
-            parsed.skipped.append(f"{where}: a recurring template")
+            parsed.skipped.append(_("{where}: a recurring template").format(where=where))
             continue
         try:
             parsed.items.append(_tw_record(record, where, base + number / 1000, zone, now))
         except InvalidTask as exc:
-            parsed.problems.append(f"{where}: {exc}")
+            parsed.problems.append(_where(where, exc))
     return parsed
 
 
@@ -655,23 +693,23 @@ def _tw_record(
     record: dict[str, Any], where: str, order: float, zone: tzinfo, now: datetime
 ) -> Incoming:
     if "uuid" not in record:
-        raise InvalidTask("no 'uuid'")
+        raise InvalidTask(_("no 'uuid'"))
     task_id = _canonical_id(record["uuid"])
     priority = record.get("priority")
     quadrant = TASKWARRIOR_PRIORITY.get(str(priority).upper(), DEFAULT_QUADRANT)
     tags = record.get("tags") or []
     if not isinstance(tags, list):
-        raise InvalidTask("'tags' is not a list")
+        raise InvalidTask(_("'tags' is not a list"))
     project = record.get("project")
     if isinstance(project, str) and project.strip():
         tags = [*tags, project]
     notes = []
     annotations = record.get("annotations") or []
     if not isinstance(annotations, list):
-        raise InvalidTask("'annotations' is not a list")
+        raise InvalidTask(_("'annotations' is not a list"))
     for note in annotations:
         if not isinstance(note, dict) or not isinstance(note.get("description"), str):
-            raise InvalidTask("an annotation has no description")
+            raise InvalidTask(_("an annotation has no description"))
         entry = _tw_instant(note.get("entry"), "annotation entry")
         prefix = f"{entry.astimezone(zone).date().isoformat()}: " if entry else ""
         notes.append(prefix + sanitize_line(note["description"]))
@@ -721,7 +759,7 @@ def _todo_day_stamp(text: str | None, zone: tzinfo) -> str | None:
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        raise InvalidTask(f"{text} is not a date that exists") from None
+        raise InvalidTask(_("{date} is not a date that exists").format(date=text)) from None
     _check_year(day.year, text)
     start = dtz.resolve_imaginary(datetime.combine(day, time(0), tzinfo=zone))
     return start.astimezone(UTC).isoformat(timespec="seconds")
@@ -734,13 +772,13 @@ def _parse_todotxt(text: str, now: datetime) -> ParsedImport:
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
-        where = f"line {number}"
+        where = _("line {n}").format(n=number)
         try:
             parsed.items.append(
                 Incoming(_todo_line(line, base + number / 1000, zone, now), where, False, False)
             )
         except InvalidTask as exc:
-            parsed.problems.append(f"{where}: {exc}")
+            parsed.problems.append(_where(where, exc))
     return parsed
 
 
@@ -802,11 +840,13 @@ def _parse_csv(text: str, now: datetime) -> ParsedImport:
     try:
         header = next(reader)
     except (StopIteration, csv.Error):
-        raise InvalidTask("the CSV file has no header row") from None
+        raise InvalidTask(_("the CSV file has no header row")) from None
     columns = [sanitize_line(name).lower() for name in header]
     if "title" not in columns:
         raise InvalidTask(
-            f"the CSV header has no 'title' column (expected {','.join(CSV_COLUMNS)})"
+            _("the CSV header has no 'title' column (expected {columns})").format(
+                columns=",".join(CSV_COLUMNS)
+            )
         )
     base = now.timestamp()
     zone = _local_zone(now)
@@ -817,15 +857,20 @@ def _parse_csv(text: str, now: datetime) -> ParsedImport:
         except StopIteration:
             break
         except csv.Error as exc:
-            parsed.problems.append(f"line {start}: {exc}")
+            parsed.problems.append(_where(_("line {n}").format(n=start), exc))
             break
-        where = f"line {start}"
+        where = _("line {n}").format(n=start)
         start = reader.line_num + 1
         if not any(cell.strip() for cell in row):
             continue
         if len(row) > len(columns):
+            too_many = ngettext(
+                "{where}: {count} values but the header has {columns} columns",
+                "{where}: {count} values but the header has {columns} columns",
+                len(columns),
+            )
             parsed.problems.append(
-                f"{where}: {len(row)} values but the header has {len(columns)} columns"
+                too_many.format(where=where, count=len(row), columns=len(columns))
             )
             continue
         values: dict[str, str] = {}
@@ -834,7 +879,7 @@ def _parse_csv(text: str, now: datetime) -> ParsedImport:
         try:
             parsed.items.append(_csv_row(values, where, base + len(parsed.items) / 1000, zone, now))
         except InvalidTask as exc:
-            parsed.problems.append(f"{where}: {exc}")
+            parsed.problems.append(_where(where, exc))
     return parsed
 
 
@@ -883,7 +928,16 @@ _BOOL_WORDS = frozenset({"true", "yes", "y", "1", "x", "oui", "false", "no", "n"
 
 
 def _json_error(exc: json.JSONDecodeError) -> InvalidTask:
-    return InvalidTask(f"it is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})")
+    return InvalidTask(
+        _("it is not valid JSON (line {line}, column {column}: {error})").format(
+            line=exc.lineno, column=exc.colno, error=exc.msg
+        )
+    )
+
+
+def _where(where: str, error: object) -> str:
+    """A problem of one record: where it is, then what is wrong."""
+    return _("{where}: {error}").format(where=where, error=error)
 
 
 def _is_taskwarrior(data: Any) -> bool:
@@ -900,7 +954,7 @@ def _json_lines(text: str) -> list[tuple[str, Any]] | None:
         if not line or line in ("[", "]"):
             continue
         try:
-            records.append((f"line {number}", json.loads(line)))
+            records.append((_("line {n}").format(n=number), json.loads(line)))
         except ValueError:
             return None
     return records
@@ -942,7 +996,9 @@ def parse_import(text: str, fmt: str | None, now: datetime) -> ParsedImport:
         return _finish(_parse_csv(text, now))
     if fmt not in ("json", "taskwarrior"):
         raise InvalidTask(
-            f"'{_shown(fmt)}' is not an import format; use {', '.join(IMPORT_FORMATS)}"
+            _("'{format}' is not an import format; use {formats}").format(
+                format=_shown(fmt), formats=", ".join(IMPORT_FORMATS)
+            )
         )
     try:
         data = json.loads(text)
@@ -952,14 +1008,15 @@ def parse_import(text: str, fmt: str | None, now: datetime) -> ParsedImport:
             raise _json_error(exc) from None
         return _finish(_parse_taskwarrior(lines, now))
     except RecursionError:
-        raise InvalidTask("it is not valid JSON (nested too deeply)") from None
+        raise InvalidTask(_("it is not valid JSON (nested too deeply)")) from None
     if fmt == "json":
         return _finish(_parse_ours(data, now))
     if isinstance(data, dict):
         data = [data]
     if not isinstance(data, list):
-        raise InvalidTask("a Taskwarrior export is a JSON array of tasks")
-    return _finish(_parse_taskwarrior([(f"record {n}", r) for n, r in enumerate(data, 1)], now))
+        raise InvalidTask(_("a Taskwarrior export is a JSON array of tasks"))
+    records = [(_("record {n}").format(n=n), r) for n, r in enumerate(data, 1)]
+    return _finish(_parse_taskwarrior(records, now))
 
 
 # --- import: planning and writing ---------------------------------------------------------------
@@ -1034,20 +1091,30 @@ def _read_input(name: str) -> str:
     try:
         raw = sys.stdin.buffer.read() if name == "-" else Path(name).expanduser().read_bytes()
     except FileNotFoundError:
-        raise InvalidTask(f"cannot import {name}: there is no such file") from None
+        raise InvalidTask(
+            _("cannot import {name}: there is no such file").format(name=name)
+        ) from None
     except IsADirectoryError:
-        raise InvalidTask(f"cannot import {name}: it is a folder, not a file") from None
+        raise InvalidTask(
+            _("cannot import {name}: it is a folder, not a file").format(name=name)
+        ) from None
     except OSError as exc:
-        raise InvalidTask(f"cannot import {name}: {exc.strerror}") from None
+        raise InvalidTask(
+            _("cannot import {name}: {reason}").format(name=name, reason=exc.strerror)
+        ) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InvalidTask(
-            f"cannot import {name}: it is not UTF-8 text (byte {exc.start}); save it as UTF-8 "
-            f"and try again. Nothing was written."
+            _(
+                "cannot import {name}: it is not UTF-8 text (byte {byte}); save it as UTF-8 "
+                "and try again. Nothing was written."
+            ).format(name=name, byte=exc.start)
         ) from None
     if "\x00" in text:
-        raise InvalidTask(f"cannot import {name}: it is a binary file, not text")
+        raise InvalidTask(
+            _("cannot import {name}: it is a binary file, not text").format(name=name)
+        )
     return text
 
 
@@ -1063,20 +1130,37 @@ def _tasks_of(records: Iterable[Any], path: Path) -> list[Task]:
     try:
         return [Task.from_record(record) for record in records]
     except ValueError as exc:
-        raise StoreError(f"Cannot read the task file {path}: {exc}. Nothing was written.") from None
+        raise StoreError(
+            _("Cannot read the task file {path}: {error}. Nothing was written.").format(
+                path=path, error=exc
+            )
+        ) from None
 
 
-def _summary(verb: str, plan: ImportPlan, skipped: Sequence[str]) -> str:
-    parts = [f"{verb} {len(plan.new)} new", f"{plan.present} already present"]
+def _summary(plan: ImportPlan, skipped: Sequence[str], *, dry_run: bool = False) -> str:
+    new = len(plan.new)
+    if dry_run:
+        head = ngettext("Would import {n} new", "Would import {n} new", new)
+    else:
+        head = ngettext("Imported {n} new", "Imported {n} new", new)
+    present = ngettext("{n} already present", "{n} already present", plan.present)
+    parts = [head.format(n=new), present.format(n=plan.present)]
     if plan.updated:
-        parts.append(f"{len(plan.updated)} updated (newer in the file)")
+        updated = ngettext(
+            "{n} updated (newer in the file)", "{n} updated (newer in the file)", len(plan.updated)
+        )
+        parts.append(updated.format(n=len(plan.updated)))
     if skipped:
-        # The first clause of each reason: the full ones are on stderr, and "; " separates here.
-        shown = "; ".join(reason.split("; ")[0] for reason in skipped[:_SUMMARY_DETAILS])
+        # The first clause of each reason: the full ones are on stderr, and "; " separates here
+        # (French puts a no-break space before the semicolon: rstrip drops it, and the
+        # translated separator puts it back).
+        firsts = (reason.split("; ")[0].rstrip() for reason in skipped[:_SUMMARY_DETAILS])
+        shown = _("; ").join(firsts)
         more = len(skipped) - _SUMMARY_DETAILS
         if more > 0:
-            shown += f"; and {more} more"
-        parts.append(f"{len(skipped)} skipped ({shown})")
+            shown += ngettext("; and {n} more", "; and {n} more", more).format(n=more)
+        count = ngettext("{n} skipped ({reasons})", "{n} skipped ({reasons})", len(skipped))
+        parts.append(count.format(n=len(skipped), reasons=shown))
     return ", ".join(parts)
 
 
@@ -1087,21 +1171,28 @@ def cmd_import(args: argparse.Namespace, store: Store) -> int:
     try:
         parsed = parse_import(text, args.format, now)
     except InvalidTask as exc:
-        raise InvalidTask(f"cannot import {args.file}: {exc}. Nothing was written.") from None
+        raise InvalidTask(
+            _("cannot import {file}: {error}. Nothing was written.").format(
+                file=args.file, error=exc
+            )
+        ) from None
     if parsed.problems and not args.skip_invalid:
         count = len(parsed.problems)
         listing = "\n".join(f"  {problem}" for problem in parsed.problems)
-        raise InvalidTask(
-            f"{args.file} has {count} invalid record{'s' if count > 1 else ''}; nothing was "
-            f"imported:\n{listing}\nFix {'them' if count > 1 else 'it'}, or pass --skip-invalid "
-            f"to import the valid ones."
+        invalid = ngettext(
+            "{file} has {count} invalid record; nothing was imported:\n{listing}\n"
+            "Fix it, or pass --skip-invalid to import the valid ones.",
+            "{file} has {count} invalid records; nothing was imported:\n{listing}\n"
+            "Fix them, or pass --skip-invalid to import the valid ones.",
+            count,
         )
+        raise InvalidTask(invalid.format(file=args.file, count=count, listing=listing))
     for problem in parsed.problems:
-        print(f"eisenhower: skipped {problem}", file=sys.stderr)
+        print("eisenhower: " + _("skipped {problem}").format(problem=problem), file=sys.stderr)
     skipped = [*parsed.problems, *parsed.skipped]
     if args.dry_run:
         plan = plan_import(parsed.items, _existing(store))
-        print(_summary("Would import", plan, skipped))
+        print(_summary(plan, skipped, dry_run=True))
         return 0
     plan = ImportPlan()
     if parsed.items:
@@ -1109,9 +1200,13 @@ def cmd_import(args: argparse.Namespace, store: Store) -> int:
             try:
                 existing = txn.all(include_deleted=True)
             except ValueError as exc:
-                raise StoreError(f"Cannot read the task file {store.path}: {exc}.") from None
+                raise StoreError(
+                    _("Cannot read the task file {path}: {error}.").format(
+                        path=store.path, error=exc
+                    )
+                ) from None
             plan = plan_import(parsed.items, existing)
             if plan.writes:
                 txn.put_many(plan.writes)
-    print(_summary("Imported", plan, skipped))
+    print(_summary(plan, skipped))
     return 0

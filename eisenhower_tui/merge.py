@@ -28,6 +28,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from .i18n import _
 from .model import (
     KNOWN_FIELDS,
     MAX_TITLE,
@@ -62,15 +63,16 @@ class MergeReport:
 
     def summary(self) -> str:
         parts = [
-            f"added {len(self.added)}",
-            f"updated {len(self.updated)} (newer in the copy)",
-            f"deleted {len(self.deleted)}",
+            _("added {n}").format(n=len(self.added)),
+            _("updated {n} (newer in the copy)").format(n=len(self.updated)),
+            _("deleted {n}").format(n=len(self.deleted)),
         ]
         if self.restored:
-            parts.append(f"restored {len(self.restored)} (edited in the copy after deletion)")
+            restored = _("restored {n} (edited in the copy after deletion)")
+            parts.append(restored.format(n=len(self.restored)))
         if self.kept:
-            parts.append(f"kept {len(self.kept)} (newer here)")
-        parts.append(f"unchanged {len(self.unchanged)}")
+            parts.append(_("kept {n} (newer here)").format(n=len(self.kept)))
+        parts.append(_("unchanged {n}").format(n=len(self.unchanged)))
         return ", ".join(parts)
 
 
@@ -198,21 +200,31 @@ def read_copy(path: Path) -> list[dict[str, Any]]:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise InvalidTask(f"cannot merge {path}: there is no such file") from None
+        raise InvalidTask(
+            _("cannot merge {path}: there is no such file").format(path=path)
+        ) from None
     except IsADirectoryError:
-        raise InvalidTask(f"cannot merge {path}: it is a folder, not a file") from None
+        raise InvalidTask(
+            _("cannot merge {path}: it is a folder, not a file").format(path=path)
+        ) from None
     except OSError as exc:
-        raise InvalidTask(f"cannot merge {path}: {exc.strerror}") from None
+        raise InvalidTask(
+            _("cannot merge {path}: {reason}").format(path=path, reason=exc.strerror)
+        ) from None
     try:
         data = _decode(raw, path)
     except CorruptFileError as exc:
-        raise InvalidTask(f"cannot merge {path}; nothing was written. {exc}") from None
+        raise InvalidTask(
+            _("cannot merge {path}; nothing was written. {error}").format(path=path, error=exc)
+        ) from None
     records = list(data.get("tasks", {}).values())
     for record in records:
         try:
             Task.from_record(record)
         except ValueError as exc:
-            raise InvalidTask(f"cannot merge {path}: {exc}; nothing was written") from None
+            raise InvalidTask(
+                _("cannot merge {path}: {error}; nothing was written").format(path=path, error=exc)
+            ) from None
     return records
 
 
@@ -243,13 +255,17 @@ def merge_copy(
     Returns the report and the records before and after, by id. The matrix calls this too.
     """
     if copy.exists() and store.path.exists() and copy.resolve() == store.path.resolve():
-        raise InvalidTask(f"{copy} is the task file itself; give the conflict copy to merge")
+        raise InvalidTask(
+            _("{copy} is the task file itself; give the conflict copy to merge").format(copy=copy)
+        )
     theirs = read_copy(copy)
     with store.transaction() as txn:
         try:
             ours = [task.to_record() for task in txn.all(include_deleted=True)]
         except ValueError as exc:
-            raise StoreError(f"Cannot read the task file {store.path}: {exc}.") from None
+            raise StoreError(
+                _("Cannot read the task file {path}: {error}.").format(path=store.path, error=exc)
+            ) from None
         merged, report = merge_records(ours, theirs)
         before = {record["id"]: record for record in ours}
         cutoff = txn.now - timedelta(days=TOMBSTONE_DAYS)
@@ -267,12 +283,14 @@ def cmd_merge(args: argparse.Namespace, store: Store) -> int:
     """Merge and tell the user what changed and that the copy may now go."""
     copy = Path(args.file).expanduser()
     report, before, after = merge_copy(store, copy)
-    print(f"Merged {copy} into {store.path}: {report.summary()}.")
+    merged = _("Merged {copy} into {path}: {summary}.")
+    print(merged.format(copy=copy, path=store.path, summary=report.summary()))
     _print_changes(report, before, after)
-    print(
-        f"Everything in the copy is now in the task file; you may delete {copy} "
-        f"(it was left in place)."
+    done = _(
+        "Everything in the copy is now in the task file; you may delete {copy} "
+        "(it was left in place)."
     )
+    print(done.format(copy=copy))
     return 0
 
 
@@ -286,4 +304,5 @@ def _expired(record: dict[str, Any], before: dict[str, Any], cutoff: datetime) -
 def copies_message(paths: Iterable[Path]) -> str:
     """One line for the TUI or the CLI to offer the merge."""
     names = ", ".join(p.name for p in paths)
-    return f"Sync conflict copies found: {names}. Run `eisenhower merge FILE` to merge each."
+    found = _("Sync conflict copies found: {names}. Run `eisenhower merge FILE` to merge each.")
+    return found.format(names=names)

@@ -15,6 +15,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import IntEnum
 from typing import Any
 
+from .i18n import _
+
 MAX_TITLE = 500
 DEFAULT_HORIZON = timedelta(hours=48)
 
@@ -82,7 +84,9 @@ class Quadrant(IntEnum):
         found = _ALIASES.get(strip_accents(word))
         if found is None:
             raise InvalidTask(
-                f"'{text}' is not a quadrant; use 1-4 or do, schedule, delegate, eliminate"
+                _(
+                    "'{text}' is not a quadrant; use 1-4 or do, schedule, delegate, eliminate"
+                ).format(text=text)
             )
         return found
 
@@ -193,9 +197,13 @@ def clean_title(text: str) -> str:
     """A storable title or :class:`InvalidTask` with a reason a user understands."""
     title = sanitize_line(text)
     if not title:
-        raise InvalidTask("the title is empty; type what the task is")
+        raise InvalidTask(_("the title is empty; type what the task is"))
     if len(title) > MAX_TITLE:
-        raise InvalidTask(f"the title has {len(title)} characters; the limit is {MAX_TITLE}")
+        raise InvalidTask(
+            _("the title has {count} characters; the limit is {limit}").format(
+                count=len(title), limit=MAX_TITLE
+            )
+        )
     return title
 
 
@@ -313,17 +321,17 @@ class Task:
         Written for speed: a 50,000-task file is read through here on every start.
         """
         if not isinstance(record, Mapping):
-            raise ValueError("a task record is not an object")
+            raise ValueError(_("a task record is not an object"))
         get = record.get
         task_id = get("id")
         title = get("title")
         if task_id.__class__ is not str or not task_id:
-            raise ValueError("a task has no id")
+            raise ValueError(_("a task has no id"))
         if title.__class__ is not str:
-            raise ValueError(f"task {task_id} has no title")
+            raise ValueError(_("task {id} has no title").format(id=task_id))
         tags = get("tags") or []
         if tags.__class__ is not list:
-            raise ValueError(f"task {task_id} has tags that are not a list")
+            raise ValueError(_("task {id} has tags that are not a list").format(id=task_id))
         order = get("order", 0.0)
         notes, due, delegate, done = get("notes"), get("due"), get("delegate"), get("done")
         created, updated, deleted = get("created"), get("updated"), get("deleted")
@@ -458,7 +466,7 @@ def public_records(
     include_done: bool = False,
     quadrant: Quadrant | None = None,
 ) -> list[dict[str, Any]]:
-    """`list --json` straight from stored records, sorted as in the panes.
+    """`list --json` straight from stored records, sorted as in the panes (completed last).
 
     Same objects as ``Task.to_public`` (known fields with defaults, unknown fields kept, the
     quadrant added), without building a Task per record: scripts call this on every keystroke
@@ -479,7 +487,13 @@ def public_records(
         public["_sort"] = (order if order.__class__ in (int, float) else 0.0, public["id"])
         out.append(public)
     key = deadline_order(now)
-    out.sort(key=lambda r: key(r["due"] if isinstance(r["due"], str) else None, *r["_sort"]))
+    # As in the panes: open tasks first, then completed ones, each in deadline order.
+    out.sort(
+        key=lambda r: (
+            bool(r["done"]),
+            key(r["due"] if isinstance(r["due"], str) else None, *r["_sort"]),
+        )
+    )
     for public in out:
         del public["_sort"]
     return out

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .dates import Deadline, DeadlineError, describe_due, parse_deadline
+from .i18n import _
 from .model import InvalidTask, Quadrant, clean_delegate, clean_tag, clean_title, sanitize_line
 
 __all__ = ["Draft", "parse_quick_add", "preview", "preview_or_error", "quadrant_name"]
@@ -99,11 +100,13 @@ def parse_quick_add(
 def _due_token(token: str, now: datetime | None, week_start: int) -> Deadline:
     when = token[4:]
     if not when:
-        raise DeadlineError(f"'{token}' needs a date right after the colon, like due:fri")
+        raise DeadlineError(
+            _("'{token}' needs a date right after the colon, like due:fri").format(token=token)
+        )
     try:
         return parse_deadline(when, now, several_words=False, week_start=week_start)
     except DeadlineError as exc:
-        raise DeadlineError(f"in '{token}': {exc}") from None
+        raise DeadlineError(_("in '{token}': {error}").format(token=token, error=exc)) from None
 
 
 def quadrant_name(quadrant: Quadrant, lang: str = "en") -> str:
@@ -124,7 +127,8 @@ def preview(
     parts = [head]
     if draft.deadline is not None:
         when = describe_due(draft.deadline.due, now, lang, mark_all_day=False)
-        parts.append(f"{'échéance' if fr else 'due'} {when}")
+        # French drops the label: "échéance" would push the date out of a 60-column popup.
+        parts.append(when if fr else f"due {when}")
         if draft.deadline.in_past:
             parts.append("⚠ dans le passé" if fr else "⚠ in the past")
     if draft.tags:

@@ -31,7 +31,7 @@ POT = LOCALE / f"{DOMAIN}.pot"
 REQUIRED_LANGUAGES = ("fr",)
 
 # Texts passed to _() through a variable: (file, name of a module-level dict/tuple/list of them).
-DYNAMIC = [("eisenhower_tui/model.py", "_LABELS")]
+DYNAMIC = [("eisenhower_tui/model.py", "_LABELS"), ("eisenhower_tui/cli.py", "_ARGPARSE_ERRORS")]
 # Descriptions of Textual's own bindings, which the help screen (`?`) lists through _().
 # tests/test_i18n.py fails when a Textual upgrade shows one that is not here.
 TEXTUAL_BINDINGS = [

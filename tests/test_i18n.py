@@ -98,7 +98,7 @@ def test_committed_mo_is_what_gnu_gettext_reads(french: None) -> None:
     for english, french_word in [
         ("Add", "Ajouter"),
         ("Edit", "Modifier"),
-        ("Due", "Échéance"),
+        ("Due", "Date"),
         ("Move", "Déplacer"),
         ("Done", "Fait"),
         ("Undo", "Annuler"),
@@ -275,6 +275,9 @@ async def main_app():
         await pilot.press("d")
         await pilot.pause()
         shots["deadline"] = screen_text(app)
+        await pilot.press(*"xyz")
+        await pilot.pause()
+        shots["deadline_error"] = screen_text(app)
         await pilot.press("escape")
         await pilot.press("m")
         await pilot.pause()
@@ -343,9 +346,12 @@ def test_matrix_in_french(screens: dict[str, str]) -> None:
     assert "demain" in text
     assert "dans 3 j" in text
     assert "en retard de 2 h" in text
-    for footer in ["Ajouter", "Modifier", "Échéance", "Déplacer", "Fait", "Annuler", "Filtrer"]:
+    for footer in ["Ajouter", "Modifier", "Date", "Déplacer", "Fait", "Annuler", "Filtrer"]:
         assert footer in text, footer
-    assert "Aide" in text and "Commandes" in text
+    # The whole French footer fits 100 columns: the last key is not scrolled off.
+    footer_line = text.splitlines()[-1]
+    assert "? Aide" in footer_line and "q Quitter" in footer_line, footer_line
+    assert "^p Menu" in footer_line, footer_line
     # The Schedule task due tomorrow was escalated, and the user told so in French.
     assert "Échéance proche : 1 tâche passée en urgent" in screens["notes"].replace("\u00a0", " ")
     for english in ["Do first", "Schedule", "Delegate", "Eliminate", "tomorrow", "Undo", "Add"]:
@@ -354,7 +360,8 @@ def test_matrix_in_french(screens: dict[str, str]) -> None:
 
 def test_help_in_french(screens: dict[str, str]) -> None:
     text = screens["help"]
-    for word in ["Touches", "Touche", "Action", "Volet de gauche", "Élément suivant", "échap"]:
+    # What shows first: the matrix's own keys (the generic ones are further down the table).
+    for word in ["Touches", "Touche", "Action", "Ajouter", "Déplacer", "échap"]:
         assert word in text, word
     for english in ["Keys", "escape: close", "Focus Next", "Page Left", "Pane left"]:
         assert english not in text, english
@@ -362,6 +369,8 @@ def test_help_in_french(screens: dict[str, str]) -> None:
     rows = dict(line.split("\t")[::-1] for line in screens["help_rows"].splitlines())
     assert rows["Quitter"] == "^q q"
     for french in ["Ajouter", "Déplacer à gauche", "Annuler", "Rétablir", "Terminées", "Zoom"]:
+        assert french in rows, french
+    for french in ["Volet de gauche", "Élément suivant"]:
         assert french in rows, french
     template = {e.msgid for e in tool.parse_po(tool.POT.read_text("utf-8")) if e.msgid}
     untranslated = {"Action", "Notes", "Zoom"}  # the same word in both languages
@@ -381,7 +390,7 @@ def test_command_palette_in_french(screens: dict[str, str]) -> None:
 def test_dialogs_in_french(screens: dict[str, str]) -> None:
     add = screens["add"]
     assert "Nouvelle tâche" in add
-    assert "→ 1 Faire (ce volet) · échéance ven. 27 nov. - demain" in add
+    assert "→ 1 Faire (ce volet) · ven. 27 nov. - demain" in add
     assert "entrée : enregistrer" in add.replace("\u00a0", " ")
     deadline = screens["deadline"]
     assert "Échéance" in deadline and "Actuellement" in deadline
@@ -394,12 +403,20 @@ def test_dialogs_in_french(screens: dict[str, str]) -> None:
         assert "escape" not in shot and "New task" not in shot and "Do first" not in shot
 
 
+def test_deadline_box_error_in_french(screens: dict[str, str]) -> None:
+    """What the parser refuses is explained in French, with French examples to try."""
+    shot = screens["deadline_error"].replace("\u00a0", " ")
+    assert "✗ « xyz » n'est pas une date ; essayez demain, ven., +3j" in shot, shot
+    assert "is not a date" not in shot and "try tomorrow" not in shot
+
+
 def test_capture_preview_in_french(screens: dict[str, str]) -> None:
     empty = screens["capture_empty"]
     assert "→ 2 Planifier (par défaut)" in empty
     assert "entrée : enregistrer" in empty.replace("\u00a0", " ")
     typed = screens["capture"]
-    assert "→ 2 Planifier (par défaut) · échéance ven. 27 nov." in typed
+    # The whole preview fits the 60-column popup (no "échéance" label before the date).
+    assert "→ 2 Planifier (par défaut) · ven. 27 nov. - demain" in typed
     assert "Schedule" not in typed and "default" not in typed
 
 
@@ -427,6 +444,60 @@ def test_list_headers_in_french(tmp_path: Path) -> None:
     assert "demain" in listed.stdout
     english = run_cli("list", db=db, env={"LANG": "C.UTF-8", "LC_ALL": ""})
     assert english.stdout.splitlines()[0] == "1 Do first (1)"
+
+
+FRENCH_ENV = {"LANG": "fr_FR.UTF-8", "LC_ALL": "", "LC_MESSAGES": "", "LANGUAGE": ""}
+
+
+def test_cli_deadline_error_in_french(tmp_path: Path) -> None:
+    from conftest import run_cli
+
+    db = tmp_path / "tasks.json"
+    result = run_cli("add", "x due:someday", db=db, env=FRENCH_ENV)
+    assert result.returncode == 2, result.stderr
+    message = result.stderr.replace("\u00a0", " ")
+    assert message.startswith("eisenhower: dans « due:someday » : « someday » n'est pas une date")
+    assert "essayez demain, ven., +3j ou 2026-12-01 ; rien n'a été enregistré" in message
+    assert "Traceback" not in message and "not a date" not in message
+    assert not db.exists()
+    english = run_cli("add", "x due:someday", db=db, env={"LANG": "C.UTF-8", "LC_ALL": ""})
+    assert english.stderr.startswith("eisenhower: in 'due:someday': 'someday' is not a date; try")
+
+
+def test_corrupt_file_message_in_french(tmp_path: Path) -> None:
+    from conftest import run_cli
+
+    db = tmp_path / "tasks.json"
+    db.write_text('{"tasks": [', encoding="utf-8")
+    result = run_cli("list", db=db, env=FRENCH_ENV)
+    assert result.returncode == 1, result.stderr
+    message = result.stderr.replace("\u00a0", " ")
+    assert f"eisenhower: Impossible de lire le fichier des tâches {db} : " in message, message
+    assert "ce n'est pas du JSON valide" in message and "rien n'a été écrit" in message
+    assert "Cannot read" not in message and "Traceback" not in message
+    assert db.read_text(encoding="utf-8") == '{"tasks": ['  # left exactly as it was
+
+
+def test_usage_errors_and_config_warnings_in_french(tmp_path: Path) -> None:
+    """argparse's error messages and the config's warnings follow the language too."""
+    from conftest import run_cli
+
+    db = tmp_path / "tasks.json"
+    unknown = run_cli("frobnicate", db=db, env=FRENCH_ENV)
+    assert unknown.returncode == 2
+    assert "choix invalide : 'frobnicate'" in unknown.stderr.replace("\u00a0", " ")
+    assert "(voir `eisenhower --help`)" in unknown.stderr
+    missing = run_cli("move", "abcd", db=db, env=FRENCH_ENV)
+    assert "les arguments suivants sont requis : Q" in missing.stderr.replace("\u00a0", " ")
+    config = tmp_path / "config.toml"
+    # The warning comes before `language` in the file, and is French all the same.
+    config.write_text('week_start = "lundi"\nlanguage = "fr"\n', encoding="utf-8")
+    env = {"LANG": "C.UTF-8", "LC_ALL": "", "EISENHOWER_CONFIG": str(config)}
+    added = run_cli("add", "Rendre le rapport", db=db, env=env)
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.startswith("Ajoutée ")
+    warning = added.stderr.replace("\u00a0", " ")
+    assert warning.startswith("eisenhower: configuration : week_start doit être"), warning
 
 
 async def test_every_help_row_is_in_the_catalogue(tmp_path: Path) -> None:

@@ -366,6 +366,8 @@ def test_public_records_match_tasks_to_public_in_pane_order() -> None:
     records = [t.to_record() for t in made]
     records[2]["x-sync"] = {"rev": 3}  # an unknown field travels through
     records.append({**new_task("gone", now=NOW).to_record(), "deleted": "2026-11-25T10:00:00Z"})
+    made[2].order, made[3].order = 1.0, 2.0  # the two without deadline, in manual order
+    records[2]["order"], records[3]["order"] = 1.0, 2.0
     expected = [
         t.to_public()
         for t in sort_tasks([Task.from_record(r) for r in records[:4]], NOW)

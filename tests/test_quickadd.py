@@ -196,18 +196,17 @@ def test_hostile_tags_and_delegate_are_sanitised() -> None:
         (
             "File taxes due:fri #admin @Bob",
             "→ 2 Schedule (default) · due Fri 27 Nov - tomorrow · #admin · @Bob",
-            "→ 2 Planifier (par défaut) · échéance ven. 27 nov. - demain · #admin · @Bob",
+            "→ 2 Planifier (par défaut) · ven. 27 nov. - demain · #admin · @Bob",
         ),
         (
             "x !i due:2026-11-30T17:00 #a #b",
             "→ 2 Schedule · due Mon 30 Nov 17:00 - in 4d · #a #b",
-            "→ 2 Planifier · échéance lun. 30 nov. 17:00 - dans 4 j · #a #b",
+            "→ 2 Planifier · lun. 30 nov. 17:00 - dans 4 j · #a #b",
         ),
         (
             "x due:2026-11-01",
             "→ 2 Schedule (default) · due Sun 1 Nov - overdue 3w · ⚠ in the past",
-            "→ 2 Planifier (par défaut) · échéance dim. 1 nov. - en retard de 3 sem"
-            " · ⚠ dans le passé",
+            "→ 2 Planifier (par défaut) · dim. 1 nov. - en retard de 3 sem · ⚠ dans le passé",
         ),
     ],
 )
