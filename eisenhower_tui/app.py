@@ -18,9 +18,9 @@ from textual.screen import Screen
 from .config import Config, load_config
 from .dates import local_now
 from .i18n import _
-from .model import sanitize_notes
+from .model import display_safe, sanitize_notes
 from .screens.matrix import MatrixScreen
-from .store import Store
+from .store import Snapshot, Store
 
 
 def _state_path() -> Path:
@@ -40,6 +40,7 @@ class TaskProvider(Provider):
         for task in list(screen.tasks.values()):
             score = matcher.match(task.title)
             if score > 0:
+                task = display_safe(task)
                 # A 500-character title would wrap over many lines of the palette.
                 shown = task.title if len(task.title) <= 80 else task.title[:79] + "…"
                 yield Hit(
@@ -68,8 +69,10 @@ class EisenhowerApp(App[int]):
         clock: Callable[[], datetime] = local_now,
         poll_interval: float | None = 0.5,
         remember_theme: bool = True,
+        initial: Snapshot | None = None,
     ) -> None:
         super().__init__()
+        self.initial = initial
         self.store = store
         self.config = config or load_config()
         self.clock = clock
@@ -91,7 +94,11 @@ class EisenhowerApp(App[int]):
         self.theme_changed_signal.subscribe(self, self._save_theme)
         self.install_screen(
             MatrixScreen(
-                self.store, self.config, clock=self.clock, poll_interval=self.poll_interval
+                self.store,
+                self.config,
+                clock=self.clock,
+                poll_interval=self.poll_interval,
+                initial=self.initial,
             ),
             "matrix",
         )

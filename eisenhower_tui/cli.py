@@ -506,10 +506,10 @@ def run_tui(args: argparse.Namespace) -> int:
         store = demo_store(config)
     else:
         store = Store(resolve_db_path(getattr(args, "db", None)))
-        store.read()
+    snapshot = store.read()  # the matrix starts from this read: the file is parsed once
     from .app import EisenhowerApp
 
-    app = EisenhowerApp(store, config=config)
+    app = EisenhowerApp(store, config=config, initial=snapshot)
     try:
         app.run()
     finally:
@@ -527,7 +527,8 @@ def run_capture(args: argparse.Namespace) -> int:
     config = _config()
     quadrant = _quadrant(args.quadrant) or Quadrant.SCHEDULE
     store = Store(resolve_db_path(getattr(args, "db", None)))
-    store.read()
+    # No read here: the box must be ready to type at once. It checks the file in the
+    # background once drawn, and a save checks it again under the lock.
     from .screens.capture import CaptureApp
 
     app = CaptureApp(store, config=config, default_quadrant=quadrant)

@@ -24,7 +24,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from ..config import Config
 from ..i18n import _, ngettext
@@ -42,6 +42,7 @@ from ..model import (
     new_task,
 )
 from ..store import ConflictError, Signature, Snapshot, Store, StoreError, UnknownId
+from ..widgets.key_bar import KeyBar
 from ..widgets.task_list import TaskList
 from .dialogs import ConfirmScreen, DeadlineScreen, EditTaskScreen, MoveScreen, QuickAddScreen
 from .help import HelpScreen, binding_rows
@@ -139,8 +140,10 @@ class MatrixScreen(Screen):
         *,
         clock: Callable[[], datetime],
         poll_interval: float | None = 0.5,
+        initial: Snapshot | None = None,
     ) -> None:
         super().__init__()
+        self._initial = initial
         self.store = store
         self.config = config
         self.clock = clock
@@ -189,13 +192,13 @@ class MatrixScreen(Screen):
             markup=False,
         )
         yield Static("", id="status", markup=False)
-        yield Footer()
+        yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
         import asyncio
 
         self._loop = asyncio.get_running_loop()
-        snapshot = self.store.read()
+        snapshot, self._initial = self._initial or self.store.read(), None
         self._apply_snapshot(snapshot, mark_new=False)
         self.lists[Quadrant.DO].focus()
         self._writer = threading.Thread(target=self._writer_loop, daemon=True, name="writer")
@@ -232,7 +235,9 @@ class MatrixScreen(Screen):
 
     @property
     def current_task(self) -> Task | None:
-        return self.lists[self.focused_quadrant].highlighted
+        """The task under the cursor, with its text safe to show in a dialog."""
+        task = self.lists[self.focused_quadrant].highlighted
+        return display_safe(task) if task is not None else None
 
     def _visible(self, task: Task) -> bool:
         if task.done is not None and not self.show_done:
@@ -326,7 +331,9 @@ class MatrixScreen(Screen):
 
     def _apply_snapshot(self, snapshot: Snapshot, *, mark_new: bool = True) -> None:
         old_ids = set(self.tasks)
-        self.tasks = {t.id: display_safe(t) for t in snapshot.tasks}
+        # Text is cleaned where it is shown (rows, dialogs, palette, messages), not here:
+        # a pass over every task would cost every start and every reload.
+        self.tasks = {t.id: t for t in snapshot.tasks}
         self._confirmed = dict(self.tasks)
         self.known_signature = snapshot.signature
         if mark_new and old_ids:
@@ -464,7 +471,9 @@ class MatrixScreen(Screen):
         pairs = self._apply_locally(changes)
         self._queue(changes)
         self._update_rows(pairs, {})  # show the moves now, not at the next minute tick
-        names = ", ".join(t.title[:40] for t in due[:3]) + ("…" if len(due) > 3 else "")
+        names = ", ".join(display_safe(t).title[:40] for t in due[:3]) + (
+            "…" if len(due) > 3 else ""
+        )
         self.notify(
             names,
             title=ngettext(
@@ -567,7 +576,9 @@ class MatrixScreen(Screen):
             raise UnknownId(_("that task no longer exists"))
         if change.expect is not None and task.updated != change.expect:
             raise ConflictError(
-                _("'{title}' was changed elsewhere since; left as it is").format(title=task.title)
+                _("'{title}' was changed elsewhere since; left as it is").format(
+                    title=display_safe(task).title
+                )
             )
         if change.only_if is not None and not change.only_if(task):
             return
