@@ -57,13 +57,13 @@ class KeyBar(Widget):
             self._spans.append((start, line.cell_len, key))
         if self.palette is not None:
             key, shown, description = self.palette
-            tail = f" {shown} {description} "
+            tail = f" {shown} {description}"
             gap = self.size.width - line.cell_len - len(tail)
             if gap >= 0:
                 line.append(" " * gap)
                 start = line.cell_len
                 line.append(f" {shown} ", key_style)
-                line.append(f"{description} ", text_style)
+                line.append(description, text_style)
                 self._spans.append((start, line.cell_len, key))
         return line
 
