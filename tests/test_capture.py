@@ -172,3 +172,20 @@ def test_capture_in_a_popup_sized_pane_lands_in_the_open_matrix(tmp_path: Path) 
         assert "3 Delegate (1)" in tmux("capture-pane", "-p", "-t", "%0")
     finally:
         tmux("kill-server")
+
+
+async def test_a_corrupt_file_is_named_in_the_box_and_nothing_is_written(db: Path) -> None:
+    db.write_text('{"tasks": {"1": ')
+    before = db.read_bytes()
+    app = _app(db)
+    async with app.run_test(size=(60, 3)) as pilot:
+        await pilot.pause(0.3)  # the file is checked in the background once the box is drawn
+        assert "Cannot read the task file" in _preview(app)
+        await _type(pilot, "Lost thought")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.is_running  # Enter does nothing on a file that cannot be read
+        await pilot.press("escape")
+        await pilot.pause()
+    assert app.return_code == 1
+    assert db.read_bytes() == before

@@ -50,6 +50,7 @@ class CaptureApp(App[int]):
         self.draft: Draft | None = None
         self._confirm_past = False
         self.saved_id: str | None = None
+        self.file_error: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Input(
@@ -64,6 +65,18 @@ class CaptureApp(App[int]):
         if self.config.theme in self.available_themes:
             self.theme = self.config.theme
         self._show_default()
+        # Check the task file once the box is drawn, not before: typing can start at once.
+        self.call_after_refresh(self.run_worker, self._check_file, thread=True)
+
+    def _check_file(self) -> None:
+        try:
+            self.store.read_records()
+        except StoreError as exc:
+            self.call_from_thread(self._file_unusable, str(exc))
+
+    def _file_unusable(self, message: str) -> None:
+        self.file_error = message
+        self._set_preview(f"✗ {message}", error=True)
 
     def _default_label(self) -> str:
         return _("default") if self.default_quadrant == Quadrant.SCHEDULE else _("--quadrant")
@@ -80,6 +93,8 @@ class CaptureApp(App[int]):
         shown.set_class(error, "error")
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        if self.file_error:
+            return  # keep the reason on screen: nothing can be saved to that file
         self._confirm_past = False
         self.draft = None
         if not event.value.strip():
