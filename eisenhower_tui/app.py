@@ -73,6 +73,7 @@ class EisenhowerApp(App[int]):
     ) -> None:
         super().__init__()
         self.initial = initial
+        store.keep_last_version = True  # the writer thread reuses its last write (see Store)
         self.store = store
         self.config = config or load_config()
         self.clock = clock

@@ -131,14 +131,18 @@ def _check_shape(data: Any, path: Path, *, check_records: bool = True) -> None:
     # A reader checks each record as it builds it (see Store.read); a writer checks them all
     # before it may replace the file.
     tasks = data.get("tasks", {}) if check_records else {}
+    # One tight loop (this runs on every write of a 50,000-task file); the message is worked
+    # out only for the entry that fails.
     for doc_id, record in tasks.items():
-        if not doc_id.isdigit() or not isinstance(record, dict):
+        if record.__class__ is not dict or not doc_id.isdigit():
             why = _("task entry '{entry}' has the wrong shape").format(entry=doc_id)
             raise CorruptFileError(_unreadable(path, why))
-        if not isinstance(record.get("id"), str) or not isinstance(record.get("title"), str):
+        get = record.get
+        if get("id").__class__ is not str or get("title").__class__ is not str:
             why = _("task entry '{entry}' has no id or title").format(entry=doc_id)
             raise CorruptFileError(_unreadable(path, why))
-        if not isinstance(record.get("tags") or [], list):
+        tags = get("tags")
+        if tags and tags.__class__ is not list:
             why = _("task entry '{entry}' has tags that are not a list").format(entry=doc_id)
             raise CorruptFileError(_unreadable(path, why))
     version = _schema_version(data)
@@ -319,12 +323,16 @@ class Store:
         *,
         clock: Callable[[], datetime] = utc_now,
         lock_timeout: float = LOCK_TIMEOUT,
+        keep_last_version: bool = False,
     ) -> None:
         self.path = Path(path)
         self.clock = clock
         self.lock_timeout = lock_timeout
         self.lock_path = self.path.with_name(self.path.name + ".lock")
-        # (length, crc32, data) of the last version this instance read or wrote.
+        # A long-lived store (the matrix's writer) keeps (length, crc32, data) of the last
+        # version it read or wrote, to skip parsing it again; a one-shot command has no use
+        # for it and skips the checksums.
+        self.keep_last_version = keep_last_version
         self._cache: tuple[int, int, dict[str, Any]] | None = None
         self._backed_up_on: str | None = None
 
@@ -393,6 +401,7 @@ class Store:
             else:
                 data = self._parsed(raw)
             self._cache = None  # the data is about to change; it is cached again once written
+            keep = self.keep_last_version
             migrated = self._migrate(data, raw)
             txn = Txn(data, self.clock())
             yield txn
@@ -401,8 +410,9 @@ class Store:
                     txn.purge_old_tombstones()  # once a day is plenty
                 payload = _encode(txn._storage.data)
                 self._write_atomic(payload)
-                self._cache = (len(payload), zlib.crc32(payload), txn._storage.data)
-            elif raw is not None:
+                if keep:
+                    self._cache = (len(payload), zlib.crc32(payload), txn._storage.data)
+            elif raw is not None and keep:
                 self._cache = (len(raw), zlib.crc32(raw), data)
 
     def _parsed(self, raw: bytes) -> dict[str, Any]:
@@ -507,14 +517,15 @@ class Store:
         return re.fullmatch(rf"{stem}\.\d{{8}}-\d{{6}}-[\w-]+{suffix}", name) is not None
 
     def _daily_backup(self, raw: bytes) -> bool:
-        """Back up on the first write of each day; True when it did."""
+        """Back up on the first write of each day (by any process); True when this one did."""
         today = self.clock().astimezone().strftime("%Y%m%d")
         if self._backed_up_on == today:
             return False
         marker = f"{self.path.stem}.{today}-"
-        if not any(p.name.startswith(marker) for p in self.backups()):
-            self._write_backup(raw, "daily")
         self._backed_up_on = today
+        if any(p.name.startswith(marker) for p in self.backups()):
+            return False
+        self._write_backup(raw, "daily")
         return True
 
     def _write_backup(self, raw: bytes, reason: str) -> Path:

@@ -654,9 +654,10 @@ def test_a_store_reusing_its_last_write_still_sees_a_same_size_change_by_another
 ) -> None:
     """The writer skips re-parsing its own last write; a change of the same length must show."""
     path = tmp_path / "tasks.json"
-    store = Store(path)
+    store = Store(path, keep_last_version=True)
     store.add(new_task("Alpha", Quadrant.DO))
     store.add(new_task("Bravo", Quadrant.DO))  # second write: the first one is cached
+    assert store._cache is not None
     raw = path.read_bytes()
     changed = raw.replace(b'"Alpha"', b'"Alpho"')
     assert len(changed) == len(raw) and changed != raw

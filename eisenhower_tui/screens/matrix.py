@@ -160,6 +160,10 @@ class MatrixScreen(Screen):
         self._open_counts: dict[Quadrant, int] = dict.fromkeys(Quadrant, 0)
         self._row_key: Callable[[Task], tuple[Any, ...]] = lambda t: (0,)
         self._pending: deque[list[Change]] = deque()  # queued, not yet acknowledged
+        self._unsent: list[list[Change]] = []  # waiting for the frame that shows them
+        self._unsent_lock = (
+            threading.Lock()
+        )  # flush_writes may run on a worker thread  # queued, not yet acknowledged
         self._confirmed: dict[str, Task] = {}  # what the file held after our last known write
         self._writes: queue.Queue[list[Change] | None] = queue.Queue()
         self._writer: threading.Thread | None = None
@@ -522,21 +526,33 @@ class MatrixScreen(Screen):
         return len(self._pending)
 
     def _queue(self, changes: list[Change]) -> None:
+        """Hand changes to the writer once the screen has shown them.
+
+        The writer's JSON encoding holds the GIL for tens of milliseconds on a big file; started
+        at once it would hold up the very frame that shows the key's effect.
+        """
         self._pending.append(changes)
-        self._writes.put(changes)
+        self._unsent.append(changes)
+        if len(self._unsent) == 1:
+            self.call_after_refresh(self._send)
+
+    def _send(self) -> None:
+        with self._unsent_lock:
+            while self._unsent:
+                self._writes.put(self._unsent.pop(0))
 
     def flush_writes(self, timeout: float = 10.0) -> None:
         """Wait for queued writes (quit must not drop them)."""
+        self._send()
         done = threading.Event()
         self._writes.put([])  # a marker: the writer reaches it after everything before it
-        deadline = timeout
 
         def waiter() -> None:
             self._writes.join()
             done.set()
 
         threading.Thread(target=waiter, daemon=True).start()
-        done.wait(deadline)
+        done.wait(timeout)
 
     def _writer_loop(self) -> None:
         """The single writer: changes reach the file in the order they were made."""
