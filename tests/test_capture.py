@@ -152,15 +152,18 @@ def test_capture_in_a_popup_sized_pane_lands_in_the_open_matrix(tmp_path: Path) 
     tmux("new-session", "-d", "-x", "120", "-y", "45", f"{_command()} --db {db}")
     try:
         wait(lambda: "1 Do first" in tmux("capture-pane", "-p", "-t", "%0"), 15)
-        # A 5-row pane: what a `display-popup -h 5` leaves inside its border is smaller still.
+        # The capture in its own 60x5 window, as the README's `display-popup -w 60 -h 5` gives.
         tmux(
-            "split-window", "-v", "-l", "5", "-t", "%0",
+            "new-session", "-d", "-s", "popup", "-x", "60", "-y", "5",
             f"sh -c '{_command()} --db {db} capture; echo $? > {status}'",
         )  # fmt: skip
-        wait(lambda: "Schedule" in tmux("capture-pane", "-p", "-t", "%1"), 15)
-        tmux("send-keys", "-t", "%1", "-l", "Call Bob !u due:fri")
-        wait(lambda: "3 Delegate" in tmux("capture-pane", "-p", "-t", "%1"), 5)
-        tmux("send-keys", "-t", "%1", "Enter")
+        assert tmux("display", "-p", "-t", "popup", "#{window_width}x#{window_height}").strip() == (
+            "60x5"
+        )
+        wait(lambda: "Schedule" in tmux("capture-pane", "-p", "-t", "popup"), 15)
+        tmux("send-keys", "-t", "popup", "-l", "Call Bob !u due:fri")
+        wait(lambda: "3 Delegate" in tmux("capture-pane", "-p", "-t", "popup"), 5)
+        tmux("send-keys", "-t", "popup", "Enter")
         wait(lambda: status.exists() and status.read_text().strip() != "", 10)
         assert status.read_text().strip() == "0"
         [task] = Store(db).read().tasks
