@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from .config import Config
+from .i18n import _
 from .model import Quadrant, Task, new_task
 from .store import Store
 
@@ -38,10 +39,10 @@ def demo_tasks(now: datetime) -> list[Task]:
                 due = (now + timedelta(hours=amount)).replace(second=0, microsecond=0).isoformat()
             else:
                 due = (now + timedelta(days=amount)).date().isoformat()
-        task = new_task(title, quadrant, due=due, tags=tags, delegate=delegate, now=now)
+        task = new_task(_(title), quadrant, due=due, tags=tags, delegate=delegate, now=now)
         task.order = float(index)
         tasks.append(task)
-    done = new_task("Send the invoice to ACME", Quadrant.DO, tags=["admin"], now=now)
+    done = new_task(_("Send the invoice to ACME"), Quadrant.DO, tags=["admin"], now=now)
     done.done = done.created
     tasks.append(done)
     return tasks

@@ -31,7 +31,11 @@ POT = LOCALE / f"{DOMAIN}.pot"
 REQUIRED_LANGUAGES = ("fr",)
 
 # Texts passed to _() through a variable: (file, name of a module-level dict/tuple/list of them).
-DYNAMIC = [("eisenhower_tui/model.py", "_LABELS"), ("eisenhower_tui/cli.py", "_ARGPARSE_ERRORS")]
+DYNAMIC = [
+    ("eisenhower_tui/model.py", "_LABELS"),
+    ("eisenhower_tui/cli.py", "_ARGPARSE_ERRORS"),
+    ("eisenhower_tui/demo.py", "DEMO"),  # rows whose first item is a title
+]
 # Descriptions of Textual's own bindings, which the help screen (`?`) lists through _().
 # tests/test_i18n.py fails when a Textual upgrade shows one that is not here.
 TEXTUAL_BINDINGS = [
@@ -137,7 +141,9 @@ def _table_strings(node: ast.AST | None) -> list[ast.Constant]:
         values = node.elts
     else:
         return []
-    return [v for v in values if isinstance(v, ast.Constant) and isinstance(v.value, str)]
+    # A row (tuple) contributes its first item: the demo table's rows start with the title.
+    firsts = [v.elts[0] if isinstance(v, ast.Tuple) and v.elts else v for v in values]
+    return [v for v in firsts if isinstance(v, ast.Constant) and isinstance(v.value, str)]
 
 
 def _ref_order(ref: str) -> tuple[str, int]:
