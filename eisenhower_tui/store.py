@@ -107,9 +107,11 @@ def _decode(raw: bytes, path: Path, *, check_records: bool = True) -> dict[str, 
 
 def _encode(data: dict[str, Any]) -> bytes:
     try:
-        return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+        # Compact, as TinyDB's own JSONStorage writes it: a 50,000-task file is a third smaller
+        # than indented, and every write and start reads and writes all of it.
+        return orjson.dumps(data, option=orjson.OPT_APPEND_NEWLINE)
     except TypeError:
-        return json.dumps(data, indent=2, ensure_ascii=False).encode() + b"\n"
+        return json.dumps(data, ensure_ascii=False).encode() + b"\n"
 
 
 def _unreadable(path: Path, why: str) -> str:
@@ -245,6 +247,13 @@ class Txn:
             ids = table.insert_multiple(t.to_record() for t in new)
             for task, doc_id in zip(new, ids, strict=True):
                 index[task.id] = str(doc_id)
+        self.dirty = True
+
+    def insert(self, tasks: Iterable[Task]) -> None:
+        """Add tasks that are new (fresh uuids): no lookup of existing ids, one table insert."""
+        table = self.db.table("tasks", cache_size=0)
+        table.insert_multiple(t.to_record() for t in tasks)
+        self._doc_ids = None
         self.dirty = True
 
     def delete(self, task_id: str) -> Task:
@@ -559,8 +568,9 @@ class Store:
     # conveniences, one transaction each
 
     def add(self, *tasks: Task) -> None:
+        """Add new tasks (see :meth:`Txn.put_many` to insert or replace by id)."""
         with self.transaction() as txn:
-            txn.put_many(tasks)
+            txn.insert(tasks)
 
     def update(
         self,
