@@ -108,3 +108,23 @@ async def test_confirm_delete_asks_first(tmp_path: Path, db: Path) -> None:
         await pilot.press("y")
         await settle(pilot)
         assert titles(app, Quadrant.DO) == [] and stored(db) == {}
+
+
+async def test_the_chosen_theme_is_remembered_for_the_next_start(tmp_path: Path, db: Path) -> None:
+    from eisenhower_tui.app import EisenhowerApp
+    from eisenhower_tui.store import Store
+    from tests.tui_helpers import NOW
+
+    def app() -> EisenhowerApp:
+        config = load_config(_write(tmp_path, f'theme = "{THEME}"\n'))
+        return EisenhowerApp(Store(db), config=config, clock=lambda: NOW, poll_interval=None)
+
+    first = app()
+    async with first.run_test(size=(100, 30)) as pilot:
+        assert first.theme == THEME
+        first.theme = "nord"  # what picking a theme in the command palette does
+        await pilot.pause()
+    second = app()
+    async with second.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert second.theme == "nord"

@@ -65,8 +65,9 @@ class CaptureApp(App[int]):
         if self.config.theme in self.available_themes:
             self.theme = self.config.theme
         self._show_default()
-        # Check the task file once the box is drawn, not before: typing can start at once.
-        self.call_after_refresh(self.run_worker, self._check_file, thread=True)
+        # Check the task file a moment after the box is drawn, not before: typing can start at
+        # once, and the parse (which holds the GIL) does not hold up the first frame's output.
+        self.set_timer(0.25, lambda: self.run_worker(self._check_file, thread=True))
 
     def _check_file(self) -> None:
         try:
