@@ -182,7 +182,11 @@ async def test_a_corrupt_file_is_named_in_the_box_and_nothing_is_written(db: Pat
     before = db.read_bytes()
     app = _app(db)
     async with app.run_test(size=(60, 3)) as pilot:
-        await pilot.pause(0.3)  # the file is checked in the background once the box is drawn
+        # The file is checked in the background a moment after the box is drawn.
+        for _ in range(100):
+            if "Cannot read the task file" in _preview(app):
+                break
+            await pilot.pause(0.02)
         assert "Cannot read the task file" in _preview(app)
         await _type(pilot, "Lost thought")
         await pilot.press("enter")
