@@ -101,7 +101,9 @@ def make_db(path: Path | str, n: int, seed: int = 1, *, today: date | None = Non
     data = {"tasks": tasks, "meta": {"1": {"schema_version": SCHEMA_VERSION}}}
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    # Compact, byte for byte as the store writes it, so the bench reads what a user's file holds.
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    path.write_text(text + "\n", encoding="utf-8")
     path.chmod(0o600)
     return path
 

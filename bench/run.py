@@ -87,7 +87,8 @@ def prepare_db(path: Path, n: int, seed: int = 1) -> Path:
         if task["due"] and not task["urgent"]:
             task["escalated"] = task["created"]
             task["escalated_for"] = task["due"]
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))  # as the store writes
+    path.write_text(text + "\n", encoding="utf-8")
     path.chmod(0o600)
     return path
 
@@ -686,6 +687,9 @@ phase timings and cProfile listings (or memory by phase) for one of the rows.
 ## Notes
 
 {notes}"""
+    analysis = HERE / "analysis.md"  # hand-written: the budgets not met, with profiles
+    if analysis.exists():
+        text += "\n" + analysis.read_text(encoding="utf-8")
     if errors:
         text += "\n## Errors in this run\n\n" + "\n".join(f"- {e}" for e in errors) + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)
