@@ -222,7 +222,9 @@ class TaskList(ScrollView, can_focus=True):
         right_len = sum(cell_len(s.text) for s in right)
         budget = max(0, width // 2)
         if right_len > budget:
-            right = next(iter(Segment.split_and_crop_lines(right, budget, pad=False)))
+            # Cut like the title: an ellipsis says there is more (open the task to see it all).
+            right = next(iter(Segment.split_and_crop_lines(right, max(budget - 1, 0), pad=False)))
+            right.append(Segment("…", base))
             right_len = sum(cell_len(s.text) for s in right)
         mark = "✓ " if done else "  "
         # Room for the gap (at least one cell) and the trailing space, details or not.
