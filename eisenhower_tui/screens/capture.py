@@ -17,7 +17,7 @@ from textual.widgets import Input, Static
 from ..config import Config
 from ..dates import local_now
 from ..i18n import _
-from ..model import InvalidTask, Quadrant, new_task
+from ..model import InvalidTask, Quadrant, new_task, sanitize_line
 from ..quickadd import Draft, parse_quick_add, preview
 from ..store import Store, StoreError
 
@@ -73,7 +73,7 @@ class CaptureApp(App[int]):
         try:
             self.store.read_records()
         except StoreError as exc:
-            self.call_from_thread(self._file_unusable, str(exc))
+            self.call_from_thread(self._file_unusable, sanitize_line(str(exc)))
 
     def _file_unusable(self, message: str) -> None:
         self.file_error = message

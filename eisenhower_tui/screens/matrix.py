@@ -40,6 +40,7 @@ from ..model import (
     iso_now,
     needs_escalation,
     new_task,
+    sanitize_line,
 )
 from ..store import ConflictError, Signature, Snapshot, Store, StoreError, UnknownId
 from ..widgets.key_bar import KeyBar
@@ -391,7 +392,7 @@ class MatrixScreen(Screen):
         self._reloading = False
         self.known_signature = self.store.signature()  # do not retry every tick
         self.notify(
-            str(error),
+            sanitize_line(str(error)),  # paths and titles in it are text, not commands
             title=_("Cannot read the task file"),
             severity="error",
             timeout=15,
@@ -404,7 +405,7 @@ class MatrixScreen(Screen):
         if not copies:
             return
         self._offered_copies.update(copies)
-        names = ", ".join(p.name for p in copies)
+        names = ", ".join(sanitize_line(p.name) for p in copies)
         self.notify(
             names + "\n" + _("Press M to merge them into your tasks."),
             title=_("Sync conflict copies found"),
@@ -419,7 +420,7 @@ class MatrixScreen(Screen):
             self.notify(_("No sync conflict copies beside the task file."), timeout=3)
             return
         question = _("Merge these copies into your tasks? Newest change wins per task.")
-        question += "\n" + "\n".join(p.name for p in copies)
+        question += "\n" + "\n".join(sanitize_line(p.name) for p in copies)
 
         def confirmed(yes: bool | None) -> None:
             if yes:
@@ -435,9 +436,9 @@ class MatrixScreen(Screen):
             try:
                 report, _before, _after = merge_copy(self.store, copy)
             except (StoreError, InvalidTask) as exc:
-                lines.append(f"{copy.name}: {exc}")
+                lines.append(f"{sanitize_line(copy.name)}: {sanitize_line(str(exc))}")
                 continue
-            lines.append(f"{copy.name}: {report.summary()}")
+            lines.append(f"{sanitize_line(copy.name)}: {report.summary()}")
         lines.append(_("The copies were left in place; you may delete them."))
         self.app.call_from_thread(
             self.notify, "\n".join(lines), title=_("Merged"), timeout=15, markup=False
@@ -609,7 +610,11 @@ class MatrixScreen(Screen):
         batch = self._pending.popleft()
         if error is not None:
             self.notify(
-                str(error), title=_("Not saved"), severity="error", timeout=10, markup=False
+                sanitize_line(str(error)),
+                title=_("Not saved"),
+                severity="error",
+                timeout=10,
+                markup=False,
             )
             # Never show a state that was not saved: back to what the file last held, plus
             # the changes still on their way to it.
