@@ -216,11 +216,19 @@ def test_injected_sequences_never_reach_the_terminal(tmp_path: Path) -> None:
         check=False,
     )
     assert added.returncode == 0, added.stderr
+    todo = db.parent / "todo.txt"
+    todo.write_text("(A) imported " + HOSTILE["osc52"] + HOSTILE["c1csi"] + " +proj\n")
+    imported = subprocess.run(
+        [*_command(), "--db", str(db), "import", str(todo)], capture_output=True, env=env
+    )
+    assert imported.returncode == 0, imported.stderr
     listed = subprocess.run(
         [*_command(), "--db", str(db), "list"], capture_output=True, env=env, check=False
     )
-    for stream in (added.stdout, added.stderr, listed.stdout, listed.stderr):
-        _assert_clean(stream)
+    assert b"imported" in listed.stdout
+    for result in (added, imported, listed):
+        _assert_clean(result.stdout)
+        _assert_clean(result.stderr)
     # Then the matrix in a real pseudo-terminal: the list, the edit form, the deadline box,
     # the palette search and help, and the completed view.
     keys = [
