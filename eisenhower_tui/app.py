@@ -8,17 +8,17 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
-from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import Hit, Hits, Provider
 from textual.content import Content
 from textual.screen import Screen
 
+from .clean_app import CleanPasteApp
 from .config import Config, load_config
 from .dates import local_now
 from .i18n import _
-from .model import display_safe, sanitize_notes
+from .model import display_safe
 from .screens.matrix import MatrixScreen
 from .store import Snapshot, Store
 
@@ -52,7 +52,7 @@ class TaskProvider(Provider):
                 )
 
 
-class EisenhowerApp(App[int]):
+class EisenhowerApp(CleanPasteApp):
     CSS_PATH = "app.tcss"
     TITLE = "eisenhower"
     COMMANDS = App.COMMANDS | {TaskProvider}
@@ -140,15 +140,6 @@ class EisenhowerApp(App[int]):
                     _("Key: {key}").format(key=key),
                     partial(screen.run_action, binding.action),
                 )
-
-    async def on_event(self, event: events.Event) -> None:
-        # A paste goes straight into the focused widget, and Input / TextArea draw what they
-        # hold as is: drop escape sequences and control characters before they get there.
-        if isinstance(event, events.Paste) and not event.is_forwarded:
-            cleaned = sanitize_notes(event.text)
-            if cleaned != event.text:
-                event = events.Paste(cleaned)
-        await super().on_event(event)
 
     async def action_quit(self) -> None:
         screen = self.screen

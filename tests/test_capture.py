@@ -196,3 +196,17 @@ async def test_a_corrupt_file_is_named_in_the_box_and_nothing_is_written(db: Pat
         await pilot.pause()
     assert app.return_code == 1
     assert db.read_bytes() == before
+
+
+async def test_a_pasted_escape_sequence_never_reaches_the_box(db: Path) -> None:
+    from textual import events
+    from textual.widgets import Input
+
+    app = _app(db)
+    async with app.run_test(size=(60, 3)) as pilot:
+        app.post_message(events.Paste("\x1b]52;c;SElKQUNLRUQ=\x07Pay rent"))  # as a terminal does
+        await pilot.pause()
+        assert app.query_one(Input).value == "Pay rent"
+        await pilot.press("enter")
+        await pilot.pause()
+    assert Store(db).read().tasks[0].title == "Pay rent"

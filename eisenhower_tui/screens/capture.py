@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Static
 
+from ..clean_app import CleanPasteApp
 from ..config import Config
 from ..dates import local_now
 from ..i18n import _
@@ -22,7 +23,7 @@ from ..quickadd import Draft, parse_quick_add, preview
 from ..store import Store, StoreError
 
 
-class CaptureApp(App[int]):
+class CaptureApp(CleanPasteApp):
     CSS = """
     Screen { background: $surface; }
     #capture-input { border: none; height: 1; padding: 0 1; background: $boost; }
