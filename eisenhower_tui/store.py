@@ -227,7 +227,10 @@ class Txn:
 
     def resolve(self, prefix: str, *, include_done: bool = True) -> Task:
         """A task by id or unique prefix of 4+ characters; tombstones never match."""
-        return resolve_prefix(self.all(), prefix, include_done=include_done)
+        # Match on the raw ids first: only the few matches become Task objects, not the file.
+        key = prefix.strip().lower()
+        found = [r for r in self.records.values() if r["id"].lower().startswith(key)]
+        return resolve_prefix(map(Task.from_record, found), prefix, include_done=include_done)
 
     def put(self, task: Task) -> None:
         """Insert or replace the whole record (unknown fields travel in ``task.extra``)."""
@@ -266,13 +269,6 @@ class Txn:
         task.updated = stamp
         self.put(task)
         return task
-
-    def purge(self, task_id: str) -> None:
-        """Remove a record outright (undo of an add)."""
-        doc_id = self._index().pop(task_id, None)
-        if doc_id is not None:
-            del self.records[doc_id]
-            self.dirty = True
 
     def purge_old_tombstones(self) -> None:
         cutoff = self.now - timedelta(days=TOMBSTONE_DAYS)
