@@ -178,7 +178,6 @@ class MatrixScreen(Screen):
 
     def compose(self) -> ComposeResult:
         now = self.clock()
-        yield Input(placeholder=_("Filter: text or #tag (escape clears)"), id="filter")
         with Grid(id="matrix"):
             for quadrant in Quadrant:
                 task_list = TaskList(
@@ -872,8 +871,17 @@ class MatrixScreen(Screen):
         verb = _("Undone: {what}") if undo else _("Redone: {what}")
         self.notify(verb.format(what=edits[0].label), timeout=2, markup=False)
 
+    def _filter_box(self) -> Input:
+        """The filter input, mounted on first use: a hidden Input costs ~50 ms of every start."""
+        found = self.query("#filter").results(Input)
+        box = next(found, None)
+        if box is None:
+            box = Input(placeholder=_("Filter: text or #tag (escape clears)"), id="filter")
+            self.mount(box, before="#matrix")
+        return box
+
     def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
+        box = self._filter_box()
         box.add_class("-visible")
         box.focus()
 
@@ -884,14 +892,14 @@ class MatrixScreen(Screen):
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
-        box = self.query_one("#filter", Input)
+        box = self._filter_box()
         if not box.value:
             box.remove_class("-visible")
         self.lists[getattr(self, "_last_quadrant", Quadrant.DO)].focus()
 
     def key_escape(self) -> None:
-        box = self.query_one("#filter", Input)
-        if box.has_focus or self.filter_text:
+        box = next(self.query("#filter").results(Input), None)
+        if box is not None and (box.has_focus or self.filter_text):
             box.value = ""
             box.remove_class("-visible")
             self.filter_text = ""
@@ -932,7 +940,7 @@ class MatrixScreen(Screen):
         if task.done and not self.show_done:
             self.show_done = True
         if self.filter_text and not self._visible(task):
-            self.query_one("#filter", Input).value = ""
+            self._filter_box().value = ""
             self.filter_text = ""
         self.refresh_panes()
         if self.zoomed:
