@@ -12,7 +12,7 @@ from typing import Any, NoReturn, TextIO
 
 from . import __version__
 from .i18n import _
-from .model import InvalidTask, Quadrant, Task, display_safe, iso_now, sort_tasks
+from .model import InvalidTask, Quadrant, Task, display_safe, iso_now, pane_order
 from .store import StoreError
 
 EXIT_OK, EXIT_STORAGE, EXIT_USAGE = 0, 1, 2
@@ -299,10 +299,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     tasks = [t for t in snapshot.tasks if (args.all or t.done is None)]
     if only is not None:
         tasks = [t for t in tasks if t.quadrant == only]
-    # As in the panes: open tasks first, then completed ones, each in deadline order.
-    tasks = sort_tasks([t for t in tasks if t.done is None], now) + sort_tasks(
-        [t for t in tasks if t.done is not None], now
-    )
+    tasks = sorted(tasks, key=pane_order(now))  # as in the panes: completed ones last
     lang = _config().language
     _print_matrix(tasks, now, [only] if only else list(Quadrant), sys.stdout, lang)
     return EXIT_OK

@@ -80,9 +80,9 @@ from .model import (
     clean_tag,
     clean_title,
     iso_now,
+    pane_order,
     sanitize_line,
     sanitize_notes,
-    sort_key,
 )
 from .store import Store, StoreError, _decode, write_atomic
 
@@ -263,7 +263,8 @@ def _canonical_id(value: Any) -> str:
 def select_for_export(tasks: Iterable[Task], *, include_done: bool, now: datetime) -> list[Task]:
     """Live tasks in matrix order: by quadrant, open before done, then the panes' order."""
     chosen = [t for t in tasks if t.deleted is None and (include_done or t.done is None)]
-    return sorted(chosen, key=lambda t: (int(t.quadrant), t.done is not None, sort_key(t, now)))
+    in_pane = pane_order(now)
+    return sorted(chosen, key=lambda t: (int(t.quadrant), in_pane(t)))
 
 
 def export_json(tasks: Sequence[Task]) -> bytes:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import glob
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -299,10 +298,3 @@ def _expired(record: dict[str, Any], before: dict[str, Any], cutoff: datetime) -
     if record["id"] in before or not record.get("deleted"):
         return False
     return _last_change(record) < cutoff
-
-
-def copies_message(paths: Iterable[Path]) -> str:
-    """One line for the TUI or the CLI to offer the merge."""
-    names = ", ".join(p.name for p in paths)
-    found = _("Sync conflict copies found: {names}. Run `eisenhower merge FILE` to merge each.")
-    return found.format(names=names)

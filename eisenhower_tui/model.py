@@ -405,16 +405,6 @@ def _due_timestamp(due: str, tz: Any) -> float | None:
         return None
 
 
-def sort_key(task: Task, now: datetime) -> tuple[int, float, float, str]:
-    """Overdue first, then by deadline, then tasks without one in manual order."""
-    if task.due:
-        instant = _due_timestamp(task.due, now.tzinfo)
-        if instant is not None:
-            rank = 0 if instant <= now.timestamp() else 1
-            return (rank, instant, task.order, task.id)
-    return (2, 0.0, task.order, task.id)
-
-
 def deadline_order(
     now: datetime,
 ) -> Callable[[str | None, float, str], tuple[int, float, float, str]]:
@@ -440,6 +430,12 @@ def deadline_order(
 def sort_tasks(tasks: Iterable[Task], now: datetime) -> list[Task]:
     key = deadline_order(now)
     return sorted(tasks, key=lambda t: key(t.due, t.order, t.id))
+
+
+def pane_order(now: datetime) -> Callable[[Task], tuple[bool, tuple[int, float, float, str]]]:
+    """The order of a pane: open tasks by deadline, then completed ones (when shown) likewise."""
+    key = deadline_order(now)
+    return lambda t: (t.done is not None, key(t.due, t.order, t.id))
 
 
 _PUBLIC_DEFAULTS: dict[str, Any] = {

@@ -13,7 +13,7 @@ import bisect
 import queue
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -34,12 +34,12 @@ from ..model import (
     InvalidTask,
     Quadrant,
     Task,
-    deadline_order,
     display_safe,
     escalate,
     iso_now,
     needs_escalation,
     new_task,
+    pane_order,
     sanitize_line,
 )
 from ..store import ConflictError, Signature, Snapshot, Store, StoreError, UnknownId
@@ -262,13 +262,14 @@ class MatrixScreen(Screen):
                 return False
         return True
 
-    def refresh_panes(
-        self, quadrants: Iterable[Quadrant] | None = None, keep: dict[Quadrant, str] | None = None
-    ) -> None:
-        """Rebuild and redraw the given panes (all by default), keeping each cursor's task."""
-        wanted = set(quadrants) if quadrants is not None else set(Quadrant)
+    def refresh_panes(self) -> None:
+        """Rebuild and redraw every pane, keeping each cursor on its task.
+
+        For one key's changes, :meth:`_update_rows` moves just those tasks instead.
+        """
+        wanted = set(Quadrant)
         now = self.clock()
-        self._row_key = self._make_row_key(now)
+        self._row_key = pane_order(now)
         buckets: dict[Quadrant, list[Task]] = {q: [] for q in wanted}
         open_counts = dict.fromkeys(wanted, 0)
         for task in self.tasks.values():
@@ -283,13 +284,8 @@ class MatrixScreen(Screen):
             self._rows[quadrant] = sorted(buckets[quadrant], key=self._row_key)
             self._open_counts[quadrant] = open_counts[quadrant]
             self.panes[quadrant].task_list.now = now
-            self._show(quadrant, (keep or {}).get(quadrant))
+            self._show(quadrant, None)
         self._update_status()
-
-    def _make_row_key(self, now: datetime) -> Callable[[Task], tuple[Any, ...]]:
-        """Open tasks in deadline order, then completed ones (when shown) in the same order."""
-        deadline_key = deadline_order(now)
-        return lambda t: (t.done is not None, deadline_key(t.due, t.order, t.id))
 
     def _show(self, quadrant: Quadrant, keep_id: str | None) -> None:
         self.panes[quadrant].show(self._rows[quadrant], self._open_counts[quadrant], keep_id)
