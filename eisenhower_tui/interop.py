@@ -84,7 +84,7 @@ from .model import (
     sanitize_line,
     sanitize_notes,
 )
-from .store import Store, StoreError, _decode, write_atomic
+from .store import Store, StoreError, parse_task_file, read_given_file, write_atomic
 
 __all__ = [
     "CSV_COLUMNS",
@@ -1089,20 +1089,13 @@ def _last_change(task: Task) -> str | None:
 
 def _read_input(name: str) -> str:
     """The import file as text, or InvalidTask (exit 2) with what is wrong with it."""
-    try:
-        raw = sys.stdin.buffer.read() if name == "-" else Path(name).expanduser().read_bytes()
-    except FileNotFoundError:
-        raise InvalidTask(
-            _("cannot import {name}: there is no such file").format(name=name)
-        ) from None
-    except IsADirectoryError:
-        raise InvalidTask(
-            _("cannot import {name}: it is a folder, not a file").format(name=name)
-        ) from None
-    except OSError as exc:
-        raise InvalidTask(
-            _("cannot import {name}: {reason}").format(name=name, reason=exc.strerror)
-        ) from None
+    if name == "-":
+        raw = sys.stdin.buffer.read()
+    else:
+        raw = read_given_file(
+            Path(name).expanduser(),
+            lambda reason: _("cannot import {name}: {reason}").format(name=name, reason=reason),
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -1124,7 +1117,7 @@ def _existing(store: Store) -> list[Task]:
     raw = store._read_bytes()
     if raw is None:
         return []
-    return _tasks_of(_decode(raw, store.path).get("tasks", {}).values(), store.path)
+    return _tasks_of(parse_task_file(raw, store.path).get("tasks", {}).values(), store.path)
 
 
 def _tasks_of(records: Iterable[Any], path: Path) -> list[Task]:

@@ -38,7 +38,14 @@ from .model import (
     sanitize_line,
     sanitize_notes,
 )
-from .store import TOMBSTONE_DAYS, CorruptFileError, Store, StoreError, _decode
+from .store import (
+    TOMBSTONE_DAYS,
+    CorruptFileError,
+    Store,
+    StoreError,
+    parse_task_file,
+    read_given_file,
+)
 
 __all__ = ["MergeReport", "cmd_merge", "find_conflict_copies", "merge_records"]
 
@@ -196,22 +203,11 @@ def find_conflict_copies(db_path: Path | str) -> list[Path]:
 
 def read_copy(path: Path) -> list[dict[str, Any]]:
     """The copy's task records, tombstones included, with the store's checks (else exit 2)."""
+    raw = read_given_file(
+        path, lambda reason: _("cannot merge {path}: {reason}").format(path=path, reason=reason)
+    )
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InvalidTask(
-            _("cannot merge {path}: there is no such file").format(path=path)
-        ) from None
-    except IsADirectoryError:
-        raise InvalidTask(
-            _("cannot merge {path}: it is a folder, not a file").format(path=path)
-        ) from None
-    except OSError as exc:
-        raise InvalidTask(
-            _("cannot merge {path}: {reason}").format(path=path, reason=exc.strerror)
-        ) from None
-    try:
-        data = _decode(raw, path)
+        data = parse_task_file(raw, path)
     except CorruptFileError as exc:
         raise InvalidTask(
             _("cannot merge {path}; nothing was written. {error}").format(path=path, error=exc)

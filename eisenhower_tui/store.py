@@ -594,6 +594,26 @@ class Store:
             return task
 
 
+def read_given_file(path: Path, cannot: Callable[[str], str]) -> bytes:
+    """The bytes of a file the user named (an import, a conflict copy), or InvalidTask (exit 2).
+
+    ``cannot(reason)`` words the message for the command at hand ("cannot import X: ...").
+    """
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InvalidTask(cannot(_("there is no such file"))) from None
+    except IsADirectoryError:
+        raise InvalidTask(cannot(_("it is a folder, not a file"))) from None
+    except OSError as exc:
+        raise InvalidTask(cannot(exc.strerror or str(exc))) from None
+
+
+def parse_task_file(raw: bytes, path: Path) -> dict[str, Any]:
+    """A task file's data with the store's checks; CorruptFileError names ``path``."""
+    return _decode(raw, path)
+
+
 def write_atomic(path: Path, payload: bytes, *, temp_prefix: str) -> None:
     """Temp file in the same folder (created exclusively, 0600), fsync, rename, fsync folder."""
     folder = path.parent
