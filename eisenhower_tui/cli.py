@@ -209,7 +209,7 @@ def _draft_to_task(
     week_start: int,
 ) -> tuple[Task, bool]:
     from .dates import parse_deadline
-    from .model import new_task
+    from .domain.tasks import new_task
     from .quickadd import parse_quick_add
 
     default = _quadrant(args.quadrant) or Quadrant.SCHEDULE

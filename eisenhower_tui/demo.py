@@ -7,8 +7,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from .config import Config
+from .domain.tasks import new_task
 from .i18n import _
-from .model import Quadrant, Task, new_task
+from .model import Quadrant, Task
 from .store import Store
 
 # (title, quadrant, due offset in days or hours-as-str, tags, delegate, done)

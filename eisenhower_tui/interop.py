@@ -60,7 +60,7 @@ import json
 import re
 import sys
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, tzinfo
 from pathlib import Path
@@ -70,19 +70,16 @@ import orjson
 from dateutil import tz as dtz
 
 from .dates import MAX_YEAR, MIN_YEAR, local_now
+from .domain.tasks import build_task
 from .i18n import _, ngettext
 from .model import (
     KNOWN_FIELDS,
     InvalidTask,
     Quadrant,
     Task,
-    clean_delegate,
-    clean_tag,
-    clean_title,
     iso_now,
     pane_order,
     sanitize_line,
-    sanitize_notes,
 )
 from .store import Store, StoreError, parse_task_file, read_given_file, write_atomic
 
@@ -232,15 +229,6 @@ def _is_newer(candidate: str | None, than: str | None) -> bool:
     if new is None:
         return False
     return old is None or new > old
-
-
-def _clean_tags(values: Iterable[Any]) -> list[str]:
-    tags: list[str] = []
-    for value in values:
-        tag = clean_tag(str(value))
-        if tag and tag.casefold() not in {t.casefold() for t in tags}:
-            tags.append(tag)
-    return tags
 
 
 def content_key(title: str, due: str | None) -> str:
@@ -461,52 +449,9 @@ class ParsedImport:
     skipped: list[str] = field(default_factory=list)  # not importable by design (deleted...)
 
 
-def _make_task(
-    *,
-    now: datetime,
-    order: float,
-    title: Any,
-    task_id: str | None = None,
-    quadrant: Quadrant = DEFAULT_QUADRANT,
-    urgent: bool | None = None,
-    important: bool | None = None,
-    notes: Any = "",
-    due: str | None = None,
-    tags: Iterable[Any] = (),
-    delegate: Any = None,
-    done: str | None = None,
-    created: str | None = None,
-    updated: str | None = None,
-    escalated: str | None = None,
-    escalated_for: str | None = None,
-    extra: Mapping[str, Any] | None = None,
-) -> Task:
-    """The one place an imported record becomes a Task: every text goes through the model."""
-    if not isinstance(title, str):
-        raise InvalidTask(_("the title is missing or not text"))
-    if not isinstance(notes, str):
-        raise InvalidTask(_("the notes are not text"))
-    if delegate is not None and not isinstance(delegate, str):
-        raise InvalidTask(_("the delegate is not text"))
-    stamp = iso_now(now)
-    created = created or updated or stamp
-    return Task(
-        id=task_id or str(uuid.uuid4()),
-        title=clean_title(title),
-        urgent=quadrant.urgent if urgent is None else urgent,
-        important=quadrant.important if important is None else important,
-        notes=sanitize_notes(notes),
-        due=due,
-        tags=_clean_tags(tags),
-        delegate=clean_delegate(delegate),
-        done=done,
-        created=created,
-        updated=updated or created,
-        escalated=escalated,
-        escalated_for=escalated_for,
-        order=order,
-        extra=dict(extra or {}),
-    )
+def _make_task(**fields: Any) -> Task:
+    """The one place an imported record becomes a Task: the domain's draft-to-task rule."""
+    return build_task(**fields)
 
 
 def _finish(parsed: ParsedImport) -> ParsedImport:

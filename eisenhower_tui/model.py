@@ -213,6 +213,19 @@ def clean_tag(text: str) -> str:
     return re.sub(r"\s+", "-", tag)[:100]
 
 
+def clean_tags(values: Iterable[Any]) -> list[str]:
+    """The one tag rule: cleaned, empty ones dropped, duplicates by case dropped (first spelling
+    kept), so `#home #Home` is one tag wherever tags come from."""
+    tags: list[str] = []
+    seen: set[str] = set()
+    for value in values:
+        tag = clean_tag(str(value))
+        if tag and tag.casefold() not in seen:
+            seen.add(tag.casefold())
+            tags.append(tag)
+    return tags
+
+
 def clean_delegate(text: str | None) -> str | None:
     if text is None:
         return None
@@ -229,6 +242,21 @@ def utc_now() -> datetime:
 
 def iso_now(now: datetime | None = None) -> str:
     return (now or utc_now()).astimezone(UTC).isoformat(timespec="seconds")
+
+
+def parse_stamp(value: Any) -> datetime | None:
+    """An ISO stamp as an aware instant (naive ones are UTC), or None when missing or unreadable.
+
+    The one reader of ``created``/``updated``/``done``/``deleted`` stamps: merge, import and the
+    tombstone purge compare them.
+    """
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def due_instant(due: str, tz: Any) -> datetime:
@@ -362,37 +390,6 @@ def _unknown_fields(record: Mapping[str, Any]) -> dict[str, Any]:
 
 def _str_or(value: Any, default: Any) -> Any:
     return value if isinstance(value, str) else default
-
-
-def new_task(
-    title: str,
-    quadrant: Quadrant = Quadrant.SCHEDULE,
-    *,
-    due: str | None = None,
-    tags: Iterable[str] = (),
-    delegate: str | None = None,
-    notes: str = "",
-    now: datetime | None = None,
-) -> Task:
-    """A validated new task; raises :class:`InvalidTask` on a bad title."""
-    stamp = iso_now(now)
-    seen: list[str] = []
-    for tag in tags:
-        cleaned = clean_tag(tag)
-        if cleaned and cleaned not in seen:
-            seen.append(cleaned)
-    return Task(
-        title=clean_title(title),
-        urgent=quadrant.urgent,
-        important=quadrant.important,
-        notes=sanitize_notes(notes),
-        due=due,
-        tags=seen,
-        delegate=clean_delegate(delegate),
-        created=stamp,
-        updated=stamp,
-        order=(now or utc_now()).timestamp(),
-    )
 
 
 # --- ordering ---------------------------------------------------------------------------------

@@ -7,7 +7,8 @@ import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from eisenhower_tui.model import Quadrant, new_task
+from eisenhower_tui.domain.tasks import new_task
+from eisenhower_tui.model import Quadrant
 from eisenhower_tui.store import Store
 from tests.conftest import run_cli
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from conftest import run_cli
 
-from eisenhower_tui.model import new_task
+from eisenhower_tui.domain.tasks import new_task
 
 
 def ok(*args: str, db: Path | None, **kwargs: Any) -> subprocess.CompletedProcess[str]:

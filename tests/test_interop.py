@@ -18,6 +18,7 @@ from conftest import run_cli
 from dateutil import tz
 from icalendar import Calendar
 
+from eisenhower_tui.domain.tasks import new_task
 from eisenhower_tui.interop import (
     csv_guard,
     csv_unguard,
@@ -27,7 +28,7 @@ from eisenhower_tui.interop import (
     plan_import,
     taskwarrior_due,
 )
-from eisenhower_tui.model import InvalidTask, Quadrant, Task, new_task
+from eisenhower_tui.model import InvalidTask, Quadrant, Task
 from eisenhower_tui.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures"

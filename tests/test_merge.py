@@ -10,8 +10,9 @@ from typing import Any
 
 from conftest import run_cli
 
+from eisenhower_tui.domain.tasks import new_task
 from eisenhower_tui.merge import find_conflict_copies, merge_records
-from eisenhower_tui.model import Quadrant, new_task
+from eisenhower_tui.model import Quadrant
 from eisenhower_tui.store import Store
 
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from dateutil import tz
 
+from eisenhower_tui.domain.tasks import new_task
 from eisenhower_tui.model import (
     MAX_TITLE,
     InvalidTask,
@@ -19,7 +20,6 @@ from eisenhower_tui.model import (
     escalate,
     is_overdue,
     needs_escalation,
-    new_task,
     sanitize_line,
     sort_tasks,
 )

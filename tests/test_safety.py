@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from eisenhower_tui.model import Quadrant, new_task
+from eisenhower_tui.domain.tasks import new_task
+from eisenhower_tui.model import Quadrant
 from eisenhower_tui.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,7 +34,8 @@ def _command() -> list[str]:
 _WRITER = r"""
 import os, sys
 from eisenhower_tui.store import Store
-from eisenhower_tui.model import new_task, Quadrant
+from eisenhower_tui.model import Quadrant
+from eisenhower_tui.domain.tasks import new_task
 from eisenhower_tui.cli import main
 
 path, mode, out_fd = sys.argv[1], sys.argv[2], int(sys.argv[3])

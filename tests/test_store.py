@@ -22,7 +22,8 @@ from typing import Any
 
 import pytest
 
-from eisenhower_tui.model import Quadrant, new_task
+from eisenhower_tui.domain.tasks import new_task
+from eisenhower_tui.model import Quadrant
 from eisenhower_tui.store import (
     BACKUPS_KEPT,
     SCHEMA_VERSION,
@@ -530,7 +531,7 @@ def _child_env() -> dict[str, str]:
 ADDER = textwrap.dedent(
     """
     import sys
-    from eisenhower_tui.model import new_task
+    from eisenhower_tui.domain.tasks import new_task
     from eisenhower_tui.store import Store
     store = Store(sys.argv[1])
     for i in range(int(sys.argv[3])):
@@ -564,7 +565,7 @@ def test_parallel_processes_lose_no_update(db: Path) -> None:
 LOOPING_WRITER = textwrap.dedent(
     """
     import sys
-    from eisenhower_tui.model import new_task
+    from eisenhower_tui.domain.tasks import new_task
     from eisenhower_tui.store import Store
     store = Store(sys.argv[1])
     print("ready", flush=True)

@@ -15,7 +15,8 @@ from textual.pilot import Pilot
 from eisenhower_tui.app import EisenhowerApp
 from eisenhower_tui.config import Config
 from eisenhower_tui.demo import demo_tasks
-from eisenhower_tui.model import Quadrant, Task, new_task
+from eisenhower_tui.domain.tasks import new_task
+from eisenhower_tui.model import Quadrant, Task
 from eisenhower_tui.screens.matrix import MatrixScreen
 from eisenhower_tui.store import Store
 from eisenhower_tui.widgets.task_list import TaskList

@@ -17,8 +17,9 @@ from textual.widgets import Input, Static
 from ..clean_app import CleanPasteApp
 from ..config import Config
 from ..dates import local_now
+from ..domain.tasks import new_task
 from ..i18n import _
-from ..model import InvalidTask, Quadrant, new_task, sanitize_line
+from ..model import InvalidTask, Quadrant, sanitize_line
 from ..quickadd import Draft, parse_quick_add, preview
 from ..store import Store, StoreError
 

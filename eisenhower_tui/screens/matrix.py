@@ -27,6 +27,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from ..config import Config
+from ..domain.tasks import new_task
 from ..i18n import _, ngettext
 from ..merge import find_conflict_copies, merge_copy
 from ..model import (
@@ -38,7 +39,6 @@ from ..model import (
     escalate,
     iso_now,
     needs_escalation,
-    new_task,
     pane_order,
     sanitize_line,
 )
