@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .i18n import _, using_language
+from .model import DEFAULT_HORIZON
 from .paths import default_config_path
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -32,6 +33,11 @@ class Config:
         if self.escalation_hours is None:
             return None
         return timedelta(hours=self.escalation_hours)
+
+    @property
+    def horizon_or_default(self) -> timedelta:
+        """The closeness colours use the horizon even when escalation is off."""
+        return self.horizon or DEFAULT_HORIZON
 
     def effective(self) -> dict[str, Any]:
         return {

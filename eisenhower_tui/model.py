@@ -490,28 +490,3 @@ def public_records(
     for public in out:
         del public["_sort"]
     return out
-
-
-# --- escalation -------------------------------------------------------------------------------
-
-
-def needs_escalation(task: Task, now: datetime, horizon: timedelta = DEFAULT_HORIZON) -> bool:
-    """A not-urgent open task whose deadline is within the horizon, not yet escalated for it.
-
-    ``escalated_for`` remembers the deadline it was escalated for, so moving a task back keeps
-    it put for that deadline while a new deadline can escalate it again.
-    """
-    if task.urgent or not task.is_open or not task.due:
-        return False
-    if task.escalated and task.escalated_for == task.due:
-        return False
-    try:
-        instant = due_instant(task.due, now.tzinfo)
-    except (ValueError, OverflowError):
-        return False
-    return instant - now <= horizon
-
-
-def escalate(task: Task, now: datetime) -> Task:
-    stamp = iso_now(now)
-    return replace(task, urgent=True, escalated=stamp, escalated_for=task.due, updated=stamp)

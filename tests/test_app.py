@@ -7,6 +7,7 @@ import asyncio
 import json
 import sys
 import time
+from typing import Any
 
 import pytest
 from textual import events
@@ -543,7 +544,7 @@ async def test_nothing_to_undo_says_so(db):
         assert "Nothing to redo" in text
 
 
-async def test_undo_does_not_overwrite_a_change_made_by_another_process(db):
+async def test_undo_keeps_a_change_another_process_made_to_other_fields(db):
     app = make_app(db, nav_tasks())
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await pilot.press("L")
@@ -555,13 +556,36 @@ async def test_undo_does_not_overwrite_a_change_made_by_another_process(db):
         await pilot.press("ctrl+z")
         await settle(pilot)
         after = {t.id: t for t in Store(db).read().tasks}[moved.id]
-        assert after.title == "renamed elsewhere"
-        assert after.quadrant == Q.SCHEDULE  # the undo was refused, not half-applied
-        assert await wait_for(pilot, lambda: "renamed elsewhere" in titles(app, Q.SCHEDULE))
+        assert after.title == "renamed elsewhere"  # their field is theirs
+        assert after.quadrant == Q.DO  # ours is undone
+
+
+async def test_undo_refuses_when_another_process_changed_the_same_field_and_keeps_the_step(db):
+    app = make_app(db, nav_tasks())
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.press("L")
+        await settle(pilot)
+        moved = stored(db)["do-a"]
+        assert moved.quadrant == Q.SCHEDULE
+
+        def eliminate(t: Any) -> None:
+            t.urgent, t.important = False, False
+
+        Store(db).update(moved.id, eliminate)
+
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        after = {t.id: t for t in Store(db).read().tasks}[moved.id]
+        assert after.quadrant == Q.ELIMINATE  # the undo was refused, not half-applied
+        assert await wait_for(pilot, lambda: "do-a" in titles(app, Q.ELIMINATE))
         assert "do-a" not in titles(app, Q.DO)
         text = screen_text(app)
-        assert "Not saved" in text
         assert "changed elsewhere" in text
+        # The step stays: undo again says the same, not "Nothing to undo".
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert "Nothing to undo" not in screen_text(app)
+        assert stored(db)["do-a"].quadrant == Q.ELIMINATE
 
 
 # --- filter, zoom, help, palette ---------------------------------------------------------------
@@ -804,7 +828,7 @@ async def test_hostile_titles_show_literally_everywhere(db, given, title, search
         assert shown in screen_text(app)  # the row and the notification
         assert shown in row_text(app, Q.DO, 0)
         notes = [n.message for n in app._notifications]
-        assert any(title[:40] in message for message in notes)
+        assert any(title[:39] in message for message in notes)  # cut with an ellipsis
         assert len(title) < 100 or "…" in row_text(app, Q.DO, 0)
 
         await pilot.press("e")

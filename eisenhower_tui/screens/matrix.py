@@ -1,20 +1,16 @@
-"""The four-pane matrix: the view of the tasks, the keys, undo/redo and the live link to the file.
+"""The four-pane matrix: layout, bindings and message handlers. No rule lives here.
 
-Data flow: widgets post messages; this screen changes its in-memory view at once (so a key shows
-its effect in the same frame), queues the change for a single writer thread, and re-reads the
-file when another process changed it. Changes are small patches addressed by uuid, applied to
-the task as re-read under the lock, so a change made elsewhere to another task (or another field)
-is never overwritten.
+Data flow: a key asks the domain for an edit, the board (``domain.board``) applies it to the view
+at once, the panes touched get their rows pushed down, and after that frame the change goes to the
+:class:`~eisenhower_tui.writer.TaskWriter`, which writes it under the store's lock and reports back
+with :class:`MatrixScreen.Written`. A change made by another process is noticed by polling the
+file's signature and shown by a re-read that keeps each cursor on its task.
 """
 
 from __future__ import annotations
 
-import bisect
-import queue
-import threading
-from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -22,29 +18,25 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Vertical
+from textual.containers import Grid
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from ..config import Config
-from ..domain.tasks import new_task
+from ..domain import changes as ops
+from ..domain.board import Board
+from ..domain.changes import Change, Edit
+from ..domain.filters import Filter
+from ..domain.history import Direction, History, Step
 from ..i18n import _, ngettext
 from ..merge import find_conflict_copies, merge_copy
-from ..model import (
-    DEFAULT_HORIZON,
-    InvalidTask,
-    Quadrant,
-    Task,
-    display_safe,
-    escalate,
-    iso_now,
-    needs_escalation,
-    pane_order,
-    sanitize_line,
-)
-from ..store import ConflictError, Signature, Snapshot, Store, StoreError, UnknownId
+from ..model import InvalidTask, Quadrant, Task, display_safe, iso_now, sanitize_line
+from ..store import Signature, Snapshot, Store, StoreError
 from ..widgets.key_bar import KeyBar
+from ..widgets.quadrant_pane import QuadrantPane
 from ..widgets.task_list import TaskList
+from ..writer import Batch, TaskWriter, WriteReport
 from .dialogs import ConfirmScreen, DeadlineScreen, EditTaskScreen, MoveScreen, QuickAddScreen
 from .help import HelpScreen, binding_rows
 
@@ -60,55 +52,11 @@ NEW_MARK_SECONDS = 5.0
 MIN_WIDTH, MIN_HEIGHT = 60, 16
 
 
-@dataclass(slots=True)
-class Change:
-    """One write: insert ``task``, or set ``fields`` on the task ``task_id``.
-
-    ``expect`` guards undo/redo: the stored task must still carry that ``updated`` stamp.
-    """
-
-    task_id: str
-    fields: dict[str, Any] = field(default_factory=dict)
-    stamp: str = ""
-    expect: str | None = None
-    insert: Task | None = None
-    only_if: Callable[[Task], bool] | None = None
+def _short(title: str, width: int = 40) -> str:
+    return title if len(title) <= width else title[: width - 1] + "…"
 
 
-@dataclass(slots=True)
-class Edit:
-    """An undoable change: the values before and after, and the stamp the change wrote."""
-
-    task_id: str
-    before: dict[str, Any]
-    after: dict[str, Any]
-    stamp: str
-    label: str
-
-
-class QuadrantPane(Vertical):
-    """A titled pane holding one quadrant's list and its empty state."""
-
-    def __init__(self, quadrant: Quadrant, list_: TaskList) -> None:
-        super().__init__(id=f"pane-{int(quadrant)}", classes="pane")
-        self.quadrant = quadrant
-        self.task_list = list_
-
-    def compose(self) -> ComposeResult:
-        yield self.task_list
-        yield Static(_("Nothing here. Press a to add a task."), classes="empty", markup=False)
-
-    def show(self, tasks: list[Task], open_count: int, keep_id: str | None = None) -> None:
-        # Touch the title and the class only when they change: each change costs a layout pass.
-        title = f"{int(self.quadrant)} {_(self.quadrant.label)} ({open_count})"
-        if self.border_title != title:
-            self.border_title = title
-        self.task_list.set_tasks(tasks, keep_id)
-        if self.has_class("is-empty") != (not tasks):
-            self.set_class(not tasks, "is-empty")
-
-
-class MatrixScreen(Screen):
+class MatrixScreen(Screen[None]):
     BINDINGS = [
         Binding("1", "focus_quadrant(1)", _("Do"), show=False, id="focus-1"),
         Binding("2", "focus_quadrant(2)", _("Schedule"), show=False, id="focus-2"),
@@ -134,6 +82,12 @@ class MatrixScreen(Screen):
         Binding("M", "merge_conflicts", _("Merge sync conflicts"), show=False, id="merge"),
     ]
 
+    @dataclass
+    class Written(Message):
+        """The writer thread finished a write (posted from that thread)."""
+
+        report: WriteReport
+
     def __init__(
         self,
         store: Store,
@@ -149,30 +103,28 @@ class MatrixScreen(Screen):
         self.config = config
         self.clock = clock
         self.poll_interval = poll_interval
-        self.horizon = config.horizon or DEFAULT_HORIZON
-        self.tasks: dict[str, Task] = {}
+        self.horizon = config.horizon  # None: escalation is off
+        self.board = Board()
+        self.history = History()
+        self.writer = TaskWriter(store, report=lambda r: self.post_message(self.Written(r)))
         self.known_signature: Signature | None = None
-        self.show_done = False
-        self.filter_text = ""
         self.zoomed = False
-        self.undo_stack: list[list[Edit]] = []
-        self.redo_stack: list[list[Edit]] = []
-        self._rows: dict[Quadrant, list[Task]] = {q: [] for q in Quadrant}  # shown, in order
-        self._open_counts: dict[Quadrant, int] = dict.fromkeys(Quadrant, 0)
-        self._row_key: Callable[[Task], tuple[Any, ...]] = lambda t: (0,)
-        self._pending: deque[list[Change]] = deque()  # queued, not yet acknowledged
-        self._unsent: list[list[Change]] = []  # waiting for the frame that shows them
-        self._unsent_lock = (
-            threading.Lock()
-        )  # flush_writes may run on a worker thread  # queued, not yet acknowledged
-        self._confirmed: dict[str, Task] = {}  # what the file held after our last known write
-        self._writes: queue.Queue[list[Change] | None] = queue.Queue()
-        self._writer: threading.Thread | None = None
+        self._unsent: list[Batch] = []  # waiting for the frame that shows them
         self._reloading = False
-        self._deleted_here: dict[str, Task] = {}  # so undo of a delete can show it again at once
-        self._loop: Any = None
+        self._offered_copies: set[Path] = set()
+        self._last_quadrant = Quadrant.DO
         self.panes: dict[Quadrant, QuadrantPane] = {}
         self.lists: dict[Quadrant, TaskList] = {}
+
+    # --- compatibility views for the palette, tests and benchmarks ---------------------------
+
+    @property
+    def tasks(self) -> dict[str, Task]:
+        return self.board.tasks
+
+    @property
+    def pending_writes(self) -> int:
+        return len(self.writer.pending) + len(self._unsent)
 
     # --- layout ---------------------------------------------------------------------------
 
@@ -182,7 +134,7 @@ class MatrixScreen(Screen):
             for quadrant in Quadrant:
                 task_list = TaskList(
                     now=now,
-                    horizon=self.horizon,
+                    horizon=self.config.horizon_or_default,
                     lang=self.config.language,
                     id=f"list-{int(quadrant)}",
                 )
@@ -199,27 +151,21 @@ class MatrixScreen(Screen):
         yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
-        import asyncio
-
-        self._loop = asyncio.get_running_loop()
         snapshot, self._initial = self._initial or self.store.read(), None
-        self._apply_snapshot(snapshot, mark_new=False)
+        self._load(snapshot, mark_new=False)
         self.lists[Quadrant.DO].focus()
-        self._writer = threading.Thread(target=self._writer_loop, daemon=True, name="writer")
-        self._writer.start()
+        self.writer.start()
         if self.poll_interval:
             self.set_interval(self.poll_interval, self.poll_file)
-        self.set_interval(60, self.tick_minute)
-        self._offered_copies: set[Path] = set()
-        self.check_conflict_copies()
-        if self.poll_interval:
             self.set_interval(10, self.check_conflict_copies)
+        self.set_interval(60, self.tick_minute)
+        self.check_conflict_copies()
         self.call_after_refresh(self.run_escalation)
         self._check_size()
 
     def on_unmount(self) -> None:
         self.flush_writes()
-        self._writes.put(None)
+        self.writer.stop()
 
     def on_resize(self) -> None:
         self._check_size()
@@ -235,7 +181,7 @@ class MatrixScreen(Screen):
         for quadrant, task_list in self.lists.items():
             if task_list.has_focus:
                 return quadrant
-        return getattr(self, "_last_quadrant", Quadrant.DO)
+        return self._last_quadrant
 
     @property
     def current_task(self) -> Task | None:
@@ -243,85 +189,30 @@ class MatrixScreen(Screen):
         task = self.lists[self.focused_quadrant].highlighted
         return display_safe(task) if task is not None else None
 
-    def _visible(self, task: Task) -> bool:
-        if task.done is not None and not self.show_done:
-            return False
-        text = self.filter_text.strip().lower()
-        if not text:
-            return True
-        for word in text.split():
-            if word.startswith("#") and len(word) > 1:
-                if not any(
-                    t.lower() == word[1:] or t.lower().startswith(word[1:]) for t in task.tags
-                ):
-                    return False
-            elif word.startswith("@") and len(word) > 1:
-                if not (task.delegate or "").lower().startswith(word[1:]):
-                    return False
-            elif word not in task.title.lower() and word not in task.notes.lower():
-                return False
-        return True
-
-    def refresh_panes(self) -> None:
-        """Rebuild and redraw every pane, keeping each cursor on its task.
-
-        For one key's changes, :meth:`_update_rows` moves just those tasks instead.
-        """
-        wanted = set(Quadrant)
-        now = self.clock()
-        self._row_key = pane_order(now)
-        buckets: dict[Quadrant, list[Task]] = {q: [] for q in wanted}
-        open_counts = dict.fromkeys(wanted, 0)
-        for task in self.tasks.values():
-            quadrant = task.quadrant
-            if quadrant not in buckets:
-                continue
-            if task.done is None:
-                open_counts[quadrant] += 1
-            if self._visible(task):
-                buckets[quadrant].append(task)
-        for quadrant in wanted:
-            self._rows[quadrant] = sorted(buckets[quadrant], key=self._row_key)
-            self._open_counts[quadrant] = open_counts[quadrant]
-            self.panes[quadrant].task_list.now = now
-            self._show(quadrant, None)
+    def _push(
+        self, quadrants: set[Quadrant] | None = None, keep: dict[Quadrant, str] | None = None
+    ):
+        """Push the board's rows down to the panes it touched, keeping cursors on their tasks."""
+        for quadrant in quadrants if quadrants is not None else set(Quadrant):
+            pane = self.panes[quadrant]
+            pane.task_list.now = self.board.now or self.clock()
+            pane.show(
+                self.board.rows[quadrant],
+                self.board.open_counts[quadrant],
+                (keep or {}).get(quadrant),
+            )
         self._update_status()
 
-    def _show(self, quadrant: Quadrant, keep_id: str | None) -> None:
-        self.panes[quadrant].show(self._rows[quadrant], self._open_counts[quadrant], keep_id)
-
-    def _update_rows(
-        self, pairs: list[tuple[Task | None, Task | None]], keep: dict[Quadrant, str]
-    ) -> None:
-        """Move just the changed tasks between the pane lists: a key press costs O(log n)
-        comparisons and one list insertion, not a re-sort of every task."""
-        touched: set[Quadrant] = set()
-        for old, new in pairs:
-            if old is not None:
-                rows = self._rows[old.quadrant]
-                index = next((i for i, t in enumerate(rows) if t.id == old.id), None)
-                if index is not None:
-                    del rows[index]
-                if old.done is None:
-                    self._open_counts[old.quadrant] -= 1
-                touched.add(old.quadrant)
-            if new is not None:
-                if self._visible(new):
-                    bisect.insort(self._rows[new.quadrant], new, key=self._row_key)
-                if new.done is None:
-                    self._open_counts[new.quadrant] += 1
-                touched.add(new.quadrant)
-        for quadrant in touched:
-            self._show(quadrant, keep.get(quadrant))
-        if self.filter_text:
-            self._update_status()
+    def refresh_panes(self) -> None:
+        self.board.rebuild(self.clock())
+        self._push()
 
     def _update_status(self) -> None:
         bits = []
-        if self.filter_text:
-            shown = sum(len(t.tasks) for t in self.lists.values())
-            bits.append(_("filter: ") + self.filter_text + f" ({shown})")
-        if self.show_done:
+        if self.board.filter.active:
+            shown = self.board.shown_count()
+            bits.append(_("filter: ") + self.board.filter.text + f" ({shown})")
+        if self.board.show_done:
             bits.append(_("showing completed"))
         if self.zoomed:
             bits.append(_("zoomed (z to return)"))
@@ -329,18 +220,17 @@ class MatrixScreen(Screen):
         status.update("  ·  ".join(bits))
         status.display = bool(bits)
 
-    def _apply_snapshot(self, snapshot: Snapshot, *, mark_new: bool = True) -> None:
-        old_ids = set(self.tasks)
+    def _load(self, snapshot: Snapshot, *, mark_new: bool = True) -> None:
         # Text is cleaned where it is shown (rows, dialogs, palette, messages), not here:
         # a pass over every task would cost every start and every reload.
-        self.tasks = {t.id: t for t in snapshot.tasks}
-        self._confirmed = dict(self.tasks)
+        fresh = self.board.load(snapshot.tasks, self.clock())
+        self.writer.reset(self.board.tasks)
         self.known_signature = snapshot.signature
-        if mark_new and old_ids:
-            fresh = set(self.tasks) - old_ids
-            if fresh:
-                self._mark_new(fresh)
-        self.refresh_panes()
+        self._push()
+        if mark_new and fresh:
+            self._mark_new(fresh)
+        for notice in getattr(snapshot, "notices", ()):
+            self.notify(sanitize_line(notice), severity="warning", timeout=15, markup=False)
 
     def _mark_new(self, ids: set[str]) -> None:
         for task_list in self.lists.values():
@@ -381,7 +271,9 @@ class MatrixScreen(Screen):
         self._reloading = False
         if self.pending_writes:
             return  # our own queued writes would be undone on screen; the next poll re-reads
-        self._apply_snapshot(snapshot)
+        keep = {q: i for q, lst in self.lists.items() if (i := lst.highlighted_id)}
+        self._load(snapshot)
+        self._push(keep=keep)
 
     def _reload_failed(self, error: StoreError) -> None:
         self._reloading = False
@@ -430,7 +322,7 @@ class MatrixScreen(Screen):
         for copy in copies:
             try:
                 report, _before, _after = merge_copy(self.store, copy)
-            except (StoreError, InvalidTask) as exc:
+            except (StoreError, InvalidTask, OSError) as exc:
                 lines.append(f"{sanitize_line(copy.name)}: {sanitize_line(str(exc))}")
                 continue
             lines.append(f"{sanitize_line(copy.name)}: {report.summary()}")
@@ -446,217 +338,101 @@ class MatrixScreen(Screen):
         self.run_escalation()
 
     def run_escalation(self) -> None:
-        if self.config.horizon is None:
-            return
+        """Escalations found now are one undoable step, named in one notice."""
         now = self.clock()
-        due = [t for t in self.tasks.values() if needs_escalation(t, now, self.horizon)]
-        if not due:
+        edits, changes = ops.escalate_all(self.board.tasks.values(), now, self.horizon)
+        if not edits:
             return
-        changes = []
-        for task in due:
-            escalated = escalate(task, now)
-            fields = {
-                "urgent": True,
-                "escalated": escalated.escalated,
-                "escalated_for": escalated.escalated_for,
-            }
-            changes.append(
-                Change(
-                    task.id,
-                    fields,
-                    stamp=escalated.updated,
-                    only_if=lambda t, h=self.horizon, n=now: needs_escalation(t, n, h),
-                )
-            )
-        pairs = self._apply_locally(changes)
-        self._queue(changes)
-        self._update_rows(pairs, {})  # show the moves now, not at the next minute tick
-        names = ", ".join(display_safe(t).title[:40] for t in due[:3]) + (
-            "…" if len(due) > 3 else ""
-        )
+        titles = [display_safe(self.board.tasks[e.task_id]).title for e in edits]
+        names = ", ".join(_short(t) for t in titles[:3]) + ("…" if len(titles) > 3 else "")
+        title = ngettext(
+            "Deadline close: moved {n} task to urgent",
+            "Deadlines close: moved {n} tasks to urgent",
+            len(edits),
+        ).format(n=len(edits))
+        self.commit(Step(edits, _("escalation")), changes)
         self.notify(
-            names,
-            title=ngettext(
-                "Deadline close: moved {n} task to urgent",
-                "Deadlines close: moved {n} tasks to urgent",
-                len(due),
-            ).format(n=len(due)),
-            severity="warning",
-            timeout=8,
-            markup=False,
+            names + "\n" + _("u to undo"), title=title, severity="warning", timeout=8, markup=False
         )
 
     # --- writing --------------------------------------------------------------------------
 
-    def _apply_locally(self, changes: list[Change]) -> list[tuple[Task | None, Task | None]]:
-        """Change the view now; returns (before, after) of each task that changed."""
-        return self._apply_to(self.tasks, changes)
-
-    def _apply_to(
-        self, target: dict[str, Task], changes: list[Change]
-    ) -> list[tuple[Task | None, Task | None]]:
-        pairs: list[tuple[Task | None, Task | None]] = []
-        for change in changes:
-            if change.insert is not None:
-                pairs.append((target.get(change.insert.id), change.insert))
-                target[change.insert.id] = change.insert
-                continue
-            current = target.get(change.task_id)
-            task = (
-                current or self.tasks.get(change.task_id) or self._deleted_here.get(change.task_id)
-            )
-            if task is None:
-                continue
-            updated = replace(task, **change.fields, updated=change.stamp)
-            if updated.deleted:
-                target.pop(task.id, None)
-                self._deleted_here[task.id] = updated
-                pairs.append((current, None))
-            else:
-                target[task.id] = updated
-                pairs.append((current, updated))
-        return pairs
-
-    @property
-    def pending_writes(self) -> int:
-        return len(self._pending)
-
-    def _queue(self, changes: list[Change]) -> None:
-        """Hand changes to the writer once the screen has shown them.
-
-        The writer's JSON encoding holds the GIL for tens of milliseconds on a big file; started
-        at once it would hold up the very frame that shows the key's effect.
-        """
-        self._pending.append(changes)
-        self._unsent.append(changes)
+    def commit(
+        self,
+        step: Step | None,
+        changes: list[Change],
+        *,
+        follow: str | None = None,
+        direction: Direction | None = None,
+    ) -> None:
+        """Show changes now, queue them for the file, and (a new action) remember it for undo."""
+        if not changes:
+            return
+        keep = {self.focused_quadrant: self.lists[self.focused_quadrant].highlighted_id}
+        touched = self.board.apply(changes)
+        batch = Batch(changes, step if direction else None, direction)
+        self._unsent.append(batch)
         if len(self._unsent) == 1:
+            # The writer's JSON encoding holds the GIL for tens of milliseconds on a big file;
+            # started at once it would hold up the very frame that shows the key's effect.
             self.call_after_refresh(self._send)
+        if step is not None and direction is None:
+            self.history.record(step)
+        target = None
+        if follow and follow in self.board.tasks:
+            target = self.board.tasks[follow].quadrant
+            keep[target] = follow
+        self._push(touched, {q: i for q, i in keep.items() if i})
+        if target is not None and self.board.visible(self.board.tasks[follow or ""]):
+            self.lists[target].focus()
+            self.lists[target].select_id(follow or "")
+
+    def commit_edits(self, edits: list[Edit | None], label: str, follow: str | None = None) -> None:
+        """A user action made of domain edits: one undoable step."""
+        real = [e for e in edits if e is not None]
+        if not real:
+            return
+        stamp = iso_now(self.clock())
+        self.commit(Step(real, label), [e.change(stamp) for e in real], follow=follow)
 
     def _send(self) -> None:
-        with self._unsent_lock:
-            while self._unsent:
-                self._writes.put(self._unsent.pop(0))
+        while self._unsent:
+            self.writer.submit(self._unsent.pop(0))
 
-    def flush_writes(self, timeout: float = 10.0) -> None:
-        """Wait for queued writes (quit must not drop them)."""
+    def flush_writes(self, timeout: float = 60.0) -> bool:
+        """Wait until the file holds every change shown; False if that did not happen."""
         self._send()
-        done = threading.Event()
-        self._writes.put([])  # a marker: the writer reaches it after everything before it
+        return self.writer.flush(timeout) and self.writer.failures == 0
 
-        def waiter() -> None:
-            self._writes.join()
-            done.set()
-
-        threading.Thread(target=waiter, daemon=True).start()
-        done.wait(timeout)
-
-    def _writer_loop(self) -> None:
-        """The single writer: changes reach the file in the order they were made."""
-        while True:
-            changes = self._writes.get()
-            try:
-                if changes is None:
-                    return
-                if changes:
-                    self._write_batch(changes)
-            finally:
-                self._writes.task_done()
-
-    def _write_batch(self, changes: list[Change]) -> None:
-        error: Exception | None = None
-        before = after = None
-        try:
-            with self.store.transaction() as txn:
-                before = self.store.signature()  # what we read, under the lock
-                for change in changes:
-                    self._write_one(txn, change)
-            after = self.store.signature()
-        except (StoreError, UnknownId, ConflictError, OSError) as exc:
-            error = exc
-        # Not call_from_thread: it would block, and quitting waits for this thread.
-        try:
-            self._loop.call_soon_threadsafe(self._written, before, after, error)
-        except RuntimeError:
-            pass  # the event loop is gone: the app has exited
-
-    def _write_one(self, txn: Any, change: Change) -> None:
-        if change.insert is not None:
-            txn.put(change.insert)
-            return
-        task = txn.get(change.task_id)
-        if task is None:
-            raise UnknownId(_("that task no longer exists"))
-        if change.expect is not None and task.updated != change.expect:
-            raise ConflictError(
-                _("'{title}' was changed elsewhere since; left as it is").format(
-                    title=display_safe(task).title
-                )
-            )
-        if change.only_if is not None and not change.only_if(task):
-            return
-        for name, value in change.fields.items():
-            setattr(task, name, value)
-        task.updated = change.stamp
-        txn.put(task)
-
-    def _written(
-        self, before: Signature | None, after: Signature | None, error: Exception | None
-    ) -> None:
-        batch = self._pending.popleft()
-        if error is not None:
+    @on(Written)
+    def _written(self, message: Written) -> None:
+        report = message.report
+        self.writer.settle(report)
+        failed = report.failed
+        for outcome in failed:
+            batch = outcome.batch
+            if outcome.conflict and batch.step is not None and batch.direction is not None:
+                self.history.give_back(batch.step, batch.direction)
             self.notify(
-                sanitize_line(str(error)),
+                sanitize_line(outcome.error or ""),
                 title=_("Not saved"),
-                severity="error",
+                severity="warning" if outcome.conflict else "error",
                 timeout=10,
                 markup=False,
             )
+        if failed:
             # Never show a state that was not saved: back to what the file last held, plus
-            # the changes still on their way to it.
-            self.tasks = dict(self._confirmed)
-            for pending in self._pending:
-                self._apply_to(self.tasks, pending)
+            # the changes still on their way to it; then read the file again.
+            self.board.tasks = self.writer.view_after_failure()
             self.refresh_panes()
             self.known_signature = None
+        elif report.before == self.known_signature:
+            self.known_signature = report.after
         else:
-            self._apply_to(self._confirmed, batch)
-            # If someone else wrote since our last read, their change is in the file now too:
-            # forget the signature so the file is read again.
-            self.known_signature = after if before == self.known_signature else None
+            # Someone else wrote since our last read: their change is in the file now too.
+            self.known_signature = None
         if self.pending_writes == 0 and self.known_signature is None:
             self.reload()
-
-    def commit(
-        self, edits: list[Edit], *, undoable: bool = True, follow: str | None = None
-    ) -> None:
-        """Apply edits now, queue them for the file, and remember them for undo."""
-        if not edits:
-            return
-        changes = [Change(e.task_id, e.after, stamp=e.stamp) for e in edits]
-        self._commit_changes(changes, follow)
-        if undoable:
-            self.undo_stack.append(edits)
-            self.redo_stack.clear()
-
-    def _commit_changes(self, changes: list[Change], follow: str | None) -> None:
-        keep = {self.focused_quadrant: self.lists[self.focused_quadrant].highlighted_id}
-        pairs = self._apply_locally(changes)
-        self._queue(changes)
-        target = None
-        if follow and follow in self.tasks:
-            target = self.tasks[follow].quadrant
-            keep[target] = follow
-        self._update_rows(pairs, {q: i for q, i in keep.items() if i})
-        if target is not None and self._visible(self.tasks[follow]):
-            self.lists[target].focus()
-            self.lists[target].select_id(follow)
-
-    def edit_task(self, task: Task, label: str, **after: Any) -> None:
-        before = {name: getattr(task, name) for name in after}
-        if before == after:
-            return
-        stamp = iso_now(self.clock())
-        self.commit([Edit(task.id, before, after, stamp, label)], follow=task.id)
 
     # --- actions --------------------------------------------------------------------------
 
@@ -671,19 +447,16 @@ class MatrixScreen(Screen):
         d_row, d_col = {"left": (0, -1), "right": (0, 1), "up": (-1, 0), "down": (1, 0)}[direction]
         return AT.get((row + d_row, col + d_col))
 
-    def _focus_neighbour(self, direction: str) -> None:
-        target = self._neighbour(self.focused_quadrant, direction)
+    @on(TaskList.Edge)
+    def _edge(self, event: TaskList.Edge) -> None:
+        target = self._neighbour(self.focused_quadrant, event.direction)
         if target is not None and not self.zoomed:
             task_list = self.lists[target]
             task_list.focus()
-            if direction == "up":
+            if event.direction == "up":
                 task_list.cursor = len(task_list.tasks) - 1
-            elif direction == "down":
+            elif event.direction == "down":
                 task_list.cursor = 0
-
-    @on(TaskList.Edge)
-    def _edge(self, event: TaskList.Edge) -> None:
-        self._focus_neighbour(event.direction)
 
     @on(TaskList.Chosen)
     def _chosen(self, event: TaskList.Chosen) -> None:
@@ -701,26 +474,20 @@ class MatrixScreen(Screen):
             if draft is None:
                 return
             now = self.clock()
-            task = new_task(
-                draft.title,
-                draft.quadrant,
+            task = ops.add_task(
+                title=draft.title,
+                quadrant=draft.quadrant,
+                explicit=draft.quadrant_from_tokens,
+                now=now,
+                horizon=self.horizon,
                 due=draft.deadline.due if draft.deadline else None,
                 tags=draft.tags,
                 delegate=draft.delegate,
-                now=now,
             )
-            escalated = self.config.horizon is not None and needs_escalation(
-                task, now, self.horizon
-            )
-            if escalated:  # the escalation rule applies at once, not a minute later
-                task = escalate(task, now)
-            stamp = task.updated
-            edit = Edit(task.id, {"deleted": stamp}, {"deleted": None}, stamp, _("add"))
-            self._commit_changes([Change(task.id, insert=task, stamp=stamp)], follow=task.id)
-            self.undo_stack.append([edit])
-            self.redo_stack.clear()
+            step = Step([Edit(task.id, {"deleted": task.created}, {"deleted": None})], _("add"))
+            self.commit(step, [Change(task.id, insert=task, stamp=task.updated)], follow=task.id)
             message = _("Added to {quadrant}").format(quadrant=_(task.quadrant.label))
-            if escalated:
+            if task.escalated:
                 message += " " + _("(the deadline is close, so it is urgent)")
             self.notify(message, timeout=3, markup=False)
 
@@ -741,6 +508,10 @@ class MatrixScreen(Screen):
             self.notify(_("No task selected"), severity="warning", timeout=2)
         return task
 
+    def _live(self, task: Task) -> Task:
+        """The task as the board holds it now (a dialog shows a cleaned copy)."""
+        return self.board.tasks.get(task.id, task)
+
     def action_edit(self) -> None:
         task = self._need_task()
         if task is None:
@@ -749,14 +520,14 @@ class MatrixScreen(Screen):
         def edited(result: EditTaskScreen.Result | None) -> None:
             if result is None:
                 return
-            self.edit_task(
-                task,
-                _("edit"),
-                title=result.title,
-                notes=result.notes,
-                tags=result.tags,
-                delegate=result.delegate,
-            )
+            fields = {"title": result.title, "notes": result.notes}
+            fields.update(tags=result.tags, delegate=result.delegate)
+            try:
+                edit = ops.edit(self._live(task), **fields)
+            except InvalidTask as exc:
+                self.notify(sanitize_line(str(exc)), severity="error", markup=False)
+                return
+            self.commit_edits([edit], _("edit"), follow=task.id)
 
         self.app.push_screen(EditTaskScreen(task), edited)
 
@@ -767,7 +538,8 @@ class MatrixScreen(Screen):
 
         def chosen(result: DeadlineScreen.Result | None) -> None:
             if result is not None:
-                self.edit_task(self.tasks.get(task.id, task), _("deadline"), due=result.due)
+                edit = ops.set_due(self._live(task), result.due, self.clock(), self.horizon)
+                self.commit_edits([edit], _("deadline"), follow=task.id)
 
         self.app.push_screen(
             DeadlineScreen(
@@ -779,20 +551,12 @@ class MatrixScreen(Screen):
     def action_clear_deadline(self) -> None:
         task = self._need_task()
         if task is not None and task.due:
-            self.edit_task(task, _("clear deadline"), due=None)
+            edit = ops.set_due(self._live(task), None, self.clock(), self.horizon)
+            self.commit_edits([edit], _("clear deadline"), follow=task.id)
 
     def move_task(self, task: Task, quadrant: Quadrant) -> None:
-        if task.quadrant == quadrant:
-            return
-        fields: dict[str, Any] = {"urgent": quadrant.urgent, "important": quadrant.important}
-        now = self.clock()
-        if self.config.horizon is not None and needs_escalation(
-            replace(task, **fields), now, self.horizon
-        ):
-            # Moved out of urgent with its deadline already close: the user's choice, so the
-            # next escalation pass must not move it back (as for an escalated task moved back).
-            fields.update(escalated=iso_now(now), escalated_for=task.due)
-        self.edit_task(task, _("move"), **fields)
+        edit = ops.move(self._live(task), quadrant, self.clock(), self.horizon)
+        self.commit_edits([edit], _("move"), follow=task.id)
 
     def action_move_prompt(self) -> None:
         task = self._need_task()
@@ -801,7 +565,7 @@ class MatrixScreen(Screen):
 
         def picked(quadrant: Quadrant | None) -> None:
             if quadrant is not None:
-                self.move_task(self.tasks.get(task.id, task), quadrant)
+                self.move_task(task, quadrant)
 
         self.app.push_screen(MoveScreen(task.quadrant), picked)
 
@@ -821,8 +585,8 @@ class MatrixScreen(Screen):
         task = self._need_task()
         if task is None:
             return
-        done = None if task.done else iso_now(self.clock())
-        self.edit_task(task, _("done"), done=done)
+        edit = ops.set_done(self._live(task), task.done is None, self.clock())
+        self.commit_edits([edit], _("done"), follow=task.id)
 
     def action_delete(self) -> None:
         task = self._need_task()
@@ -831,10 +595,7 @@ class MatrixScreen(Screen):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                stamp = iso_now(self.clock())
-                self.commit(
-                    [Edit(task.id, {"deleted": None}, {"deleted": stamp}, stamp, _("delete"))]
-                )
+                self.commit_edits([ops.delete(self._live(task), self.clock())], _("delete"))
                 self.notify(_("Deleted. Press u to undo."), timeout=3)
 
         if self.config.confirm_delete:
@@ -845,32 +606,35 @@ class MatrixScreen(Screen):
             confirmed(True)
 
     def action_undo(self) -> None:
-        self._step(self.undo_stack, self.redo_stack, undo=True)
+        self._walk("undo")
 
     def action_redo(self) -> None:
-        self._step(self.redo_stack, self.undo_stack, undo=False)
+        self._walk("redo")
 
-    def _step(self, source: list[list[Edit]], target: list[list[Edit]], *, undo: bool) -> None:
-        if not source:
-            self.notify(_("Nothing to undo") if undo else _("Nothing to redo"), timeout=2)
+    def _walk(self, direction: Direction) -> None:
+        step = self.history.peek(direction)
+        if step is None:
+            self.notify(
+                _("Nothing to undo") if direction == "undo" else _("Nothing to redo"), timeout=2
+            )
             return
-        edits = source.pop()
-        stamp = iso_now(self.clock())
-        changes = []
-        moved: list[Edit] = []
-        for edit in edits:
-            values = edit.before if undo else edit.after
-            changes.append(Change(edit.task_id, values, stamp=stamp, expect=edit.stamp))
-            moved.append(Edit(edit.task_id, edit.before, edit.after, stamp, edit.label))
-        self._commit_changes(changes, follow=edits[0].task_id)
-        target.append(moved)
-        verb = _("Undone: {what}") if undo else _("Redone: {what}")
-        self.notify(verb.format(what=edits[0].label), timeout=2, markup=False)
+        clashes = self.history.conflicts(step, direction, self.board.lookup)
+        if clashes:
+            task = self.board.lookup(clashes[0])
+            title = display_safe(task).title if task else clashes[0][:8]
+            message = _("'{title}' was changed elsewhere since; left as it is").format(title=title)
+            self.notify(message, severity="warning", timeout=5, markup=False)
+            return
+        taken = self.history.take(direction, iso_now(self.clock()))
+        assert taken is not None
+        step, changes = taken
+        self.commit(step, changes, follow=step.task_id, direction=direction)
+        verb = _("Undone: {what}") if direction == "undo" else _("Redone: {what}")
+        self.notify(verb.format(what=step.label), timeout=2, markup=False)
 
     def _filter_box(self) -> Input:
         """The filter input, mounted on first use: a hidden Input costs ~50 ms of every start."""
-        found = self.query("#filter").results(Input)
-        box = next(found, None)
+        box = next(self.query("#filter").results(Input), None)
         if box is None:
             box = Input(placeholder=_("Filter: text or #tag (escape clears)"), id="filter")
             self.mount(box, before="#matrix")
@@ -881,26 +645,28 @@ class MatrixScreen(Screen):
         box.add_class("-visible")
         box.focus()
 
+    def _set_filter(self, text: str) -> None:
+        self.board.filter = Filter(text)
+        self.refresh_panes()
+
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        self.filter_text = event.value
-        self.refresh_panes()
+        self._set_filter(event.value)
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
         box = self._filter_box()
         if not box.value:
             box.remove_class("-visible")
-        self.lists[getattr(self, "_last_quadrant", Quadrant.DO)].focus()
+        self.lists[self._last_quadrant].focus()
 
     def key_escape(self) -> None:
         box = next(self.query("#filter").results(Input), None)
-        if box is not None and (box.has_focus or self.filter_text):
+        if box is not None and (box.has_focus or self.board.filter.active):
             box.value = ""
             box.remove_class("-visible")
-            self.filter_text = ""
-            self.refresh_panes()
-            self.lists[getattr(self, "_last_quadrant", Quadrant.DO)].focus()
+            self._set_filter("")
+            self.lists[self._last_quadrant].focus()
         elif self.zoomed:
             self.action_zoom()
 
@@ -922,7 +688,7 @@ class MatrixScreen(Screen):
         self.lists[quadrant].focus()
 
     def action_toggle_completed(self) -> None:
-        self.show_done = not self.show_done
+        self.board.show_done = not self.board.show_done
         self.refresh_panes()
 
     def action_help(self) -> None:
@@ -930,14 +696,14 @@ class MatrixScreen(Screen):
 
     def go_to_task(self, task_id: str) -> None:
         """Command palette "go to task": clear what hides it, focus its pane and row."""
-        task = self.tasks.get(task_id)
+        task = self.board.tasks.get(task_id)
         if task is None:
             return
-        if task.done and not self.show_done:
-            self.show_done = True
-        if self.filter_text and not self._visible(task):
+        if task.done and not self.board.show_done:
+            self.board.show_done = True
+        if self.board.filter.active and not self.board.visible(task):
             self._filter_box().value = ""
-            self.filter_text = ""
+            self.board.filter = Filter()
         self.refresh_panes()
         if self.zoomed:
             self._zoom_to(task.quadrant)

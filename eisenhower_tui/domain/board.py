@@ -1,0 +1,89 @@
+"""What the matrix shows, as plain data: the tasks, and each pane's rows in order.
+
+The screen owns no rule: it asks the board to load, filter or apply changes and pushes the rows
+of the panes the board says were touched down to those panes. Pure, so it is tested without
+Textual and used by the benchmarks.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import Any
+
+from ..model import Quadrant, Task, pane_order
+from .changes import Change, apply_changes
+from .filters import Filter
+
+__all__ = ["Board"]
+
+
+class Board:
+    def __init__(self) -> None:
+        self.tasks: dict[str, Task] = {}
+        self.graveyard: dict[str, Task] = {}  # deleted in this window: undo brings them back
+        self.filter = Filter()
+        self.show_done = False
+        self.now: datetime | None = None
+        self.rows: dict[Quadrant, list[Task]] = {q: [] for q in Quadrant}
+        self.open_counts: dict[Quadrant, int] = dict.fromkeys(Quadrant, 0)
+        self._key: Callable[[Task], Any] = lambda t: 0
+
+    def lookup(self, task_id: str) -> Task | None:
+        return self.tasks.get(task_id) or self.graveyard.get(task_id)
+
+    def visible(self, task: Task) -> bool:
+        if task.done is not None and not self.show_done:
+            return False
+        return not self.filter.active or self.filter.matches(task, self.now or datetime.now())
+
+    def load(self, tasks: Iterable[Task], now: datetime) -> set[str]:
+        """Replace every task (a start or a re-read); returns the ids that are new."""
+        old = set(self.tasks)
+        self.tasks = {t.id: t for t in tasks}
+        self.rebuild(now)
+        return set(self.tasks) - old if old else set()
+
+    def rebuild(self, now: datetime) -> None:
+        """Every pane's rows again, in order (a filter, the minute tick, a re-read)."""
+        self.now = now
+        self._key = pane_order(now)
+        buckets: dict[Quadrant, list[Task]] = {q: [] for q in Quadrant}
+        counts = dict.fromkeys(Quadrant, 0)
+        for task in self.tasks.values():
+            quadrant = task.quadrant
+            if task.done is None:
+                counts[quadrant] += 1
+            if self.visible(task):
+                buckets[quadrant].append(task)
+        for rows in buckets.values():
+            rows.sort(key=self._key)
+        self.rows, self.open_counts = buckets, counts
+
+    def apply(self, changes: Iterable[Change]) -> set[Quadrant]:
+        """Apply changes to the view now; returns the quadrants whose rows changed.
+
+        Only the changed tasks move: a key press costs O(log n) comparisons and one insertion,
+        not a re-sort of every task.
+        """
+        touched: set[Quadrant] = set()
+        for old, new in apply_changes(self.tasks, changes, self.graveyard):
+            if old is not None:
+                rows = self.rows[old.quadrant]
+                index = next((i for i, t in enumerate(rows) if t.id == old.id), None)
+                if index is not None:
+                    del rows[index]
+                if old.done is None:
+                    self.open_counts[old.quadrant] -= 1
+                touched.add(old.quadrant)
+            if new is not None:
+                if self.visible(new):
+                    bisect.insort(self.rows[new.quadrant], new, key=self._key)
+                if new.done is None:
+                    self.open_counts[new.quadrant] += 1
+                touched.add(new.quadrant)
+        return touched
+
+    def shown_count(self) -> int:
+        return sum(len(rows) for rows in self.rows.values())

@@ -1,0 +1,244 @@
+"""Every change to a task, as data: what the CLI, capture and the matrix ask the store to do.
+
+An operation (``move``, ``set_due``, ``set_done``, ``edit``, ``delete``...) looks at the task as
+the caller sees it and returns an :class:`Edit`: the fields before and after. The CLI applies it
+inside its transaction; the matrix applies it to its view at once and hands it to the writer as a
+:class:`Change`, which is applied to the task as re-read under the lock. Both stamp ``updated``
+through :func:`apply_fields`, so the same changes give the same file from either front end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, MutableMapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from ..i18n import _
+from ..model import (
+    InvalidTask,
+    Quadrant,
+    Task,
+    clean_delegate,
+    clean_tags,
+    clean_title,
+    iso_now,
+    sanitize_notes,
+)
+from .escalation import due_for_escalation, escalation_fields, placement_fields
+from .tasks import build_task
+
+__all__ = [
+    "Change",
+    "Edit",
+    "add_task",
+    "apply_changes",
+    "apply_fields",
+    "delete",
+    "edit",
+    "escalate_all",
+    "move",
+    "set_done",
+    "set_due",
+]
+
+# Fields a user may set with `edit`, each cleaned by its own rule.
+EDITABLE = ("title", "notes", "tags", "delegate")
+
+
+@dataclass(slots=True)
+class Edit:
+    """One task's fields before and after an operation (the unit of undo)."""
+
+    task_id: str
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+    def change(self, stamp: str) -> Change:
+        return Change(self.task_id, dict(self.after), stamp=stamp)
+
+
+@dataclass(slots=True)
+class Change:
+    """One write: insert ``insert``, or set ``fields`` on the task ``task_id``.
+
+    ``expect`` holds field values the stored task must still have; when it does not, the change
+    is a conflict (undo/redo: someone else changed those fields) or, with ``on_mismatch="skip"``,
+    silently not needed any more (an escalation another window already made).
+    """
+
+    task_id: str
+    fields: dict[str, Any] = field(default_factory=dict)
+    stamp: str = ""
+    expect: dict[str, Any] | None = None
+    on_mismatch: Literal["conflict", "skip"] = "conflict"
+    insert: Task | None = None
+
+
+def apply_fields(task: Task, fields: Mapping[str, Any], stamp: str) -> Task:
+    """The task with ``fields`` set and ``updated`` stamped: the one way a change lands."""
+    return replace(task, **fields, updated=stamp)
+
+
+def mismatched(task: Task | None, expect: Mapping[str, Any] | None) -> bool:
+    """Whether a stored task no longer has the values a guarded change expects."""
+    if not expect:
+        return False
+    if task is None:
+        return True
+    return any(getattr(task, name) != value for name, value in expect.items())
+
+
+def _edit(task: Task, after: dict[str, Any]) -> Edit | None:
+    before = {name: getattr(task, name) for name in after}
+    if before == after:
+        return None
+    return Edit(task.id, before, after)
+
+
+# --- operations ---------------------------------------------------------------------------------
+
+
+def add_task(
+    *,
+    title: str,
+    quadrant: Quadrant,
+    explicit: bool,
+    now: datetime,
+    horizon: timedelta | None,
+    due: str | None = None,
+    tags: Iterable[str] = (),
+    delegate: str | None = None,
+    notes: str = "",
+    order: float | None = None,
+) -> Task:
+    """A new task as the user typed it, with escalation applied as it is saved.
+
+    ``explicit``: the quadrant came from the user (a token, ``--quadrant``), so a deadline
+    already inside the horizon does not move it; otherwise the rule makes it urgent at once,
+    the same in ``add``, capture and the add box.
+    """
+    task = build_task(
+        now=now,
+        title=title,
+        quadrant=quadrant,
+        due=due,
+        tags=tags,
+        delegate=delegate,
+        notes=notes,
+        order=order,
+    )
+    if explicit:
+        settled = placement_fields(task, now, horizon)
+        return replace(task, **settled) if settled else task
+    if due_for_escalation(task, now, horizon):
+        return replace(task, **escalation_fields(task, now))
+    return task
+
+
+def move(task: Task, quadrant: Quadrant, now: datetime, horizon: timedelta | None) -> Edit | None:
+    """Put the task in ``quadrant``; an explicit placement, so it sticks (see escalation)."""
+    if task.quadrant == quadrant:
+        return None
+    placed = replace(task, urgent=quadrant.urgent, important=quadrant.important)
+    after: dict[str, Any] = {"urgent": quadrant.urgent, "important": quadrant.important}
+    after.update(placement_fields(placed, now, horizon))
+    return _edit(task, after)
+
+
+def set_due(task: Task, due: str | None, now: datetime, horizon: timedelta | None) -> Edit | None:
+    """Set or clear the deadline; a deadline inside the horizon escalates at once."""
+    if task.due == due:
+        return None
+    after: dict[str, Any] = {"due": due}
+    dated = replace(task, due=due)
+    if due_for_escalation(dated, now, horizon):
+        after.update(escalation_fields(dated, now))
+    return _edit(task, after)
+
+
+def set_done(task: Task, done: bool, now: datetime) -> Edit | None:
+    """Mark done (stamped now) or not done; nothing when it already is."""
+    if (task.done is not None) == done:
+        return None
+    return _edit(task, {"done": iso_now(now) if done else None})
+
+
+def delete(task: Task, now: datetime) -> Edit:
+    """A tombstone, so a sync tool or merge cannot silently bring the task back."""
+    return Edit(task.id, {"deleted": task.deleted}, {"deleted": iso_now(now)})
+
+
+def edit(task: Task, **fields: Any) -> Edit | None:
+    """Change title, notes, tags or delegate, each cleaned by its rule (InvalidTask if bad)."""
+    after: dict[str, Any] = {}
+    for name, value in fields.items():
+        if name == "title":
+            after[name] = clean_title(value)
+        elif name == "notes":
+            after[name] = sanitize_notes(value or "")
+        elif name == "tags":
+            after[name] = clean_tags(value or ())
+        elif name == "delegate":
+            after[name] = clean_delegate(value)
+        else:
+            raise InvalidTask(_("'{name}' cannot be edited").format(name=name))
+    return _edit(task, after)
+
+
+def escalate_all(
+    tasks: Iterable[Task], now: datetime, horizon: timedelta | None
+) -> tuple[list[Edit], list[Change]]:
+    """Every escalation due at ``now``: the edits (one undoable step) and guarded changes.
+
+    Undoing an escalation is the user's placement: its ``before`` keeps the task settled for
+    that deadline, so the next pass does not escalate it again. The change is skipped, not a
+    conflict, when another window escalated or moved the task first.
+    """
+    stamp = iso_now(now)
+    edits: list[Edit] = []
+    changes: list[Change] = []
+    for task in tasks:
+        if not due_for_escalation(task, now, horizon):
+            continue
+        after = escalation_fields(task, now)
+        before = {"urgent": False, "escalated": task.escalated, "escalated_for": task.due}
+        edits.append(Edit(task.id, before, after))
+        expect = {"urgent": False, "due": task.due, "escalated_for": task.escalated_for}
+        changes.append(Change(task.id, after, stamp=stamp, expect=expect, on_mismatch="skip"))
+    return edits, changes
+
+
+# --- applying a list of changes to tasks held in memory -----------------------------------------
+
+
+def apply_changes(
+    tasks: MutableMapping[str, Task],
+    changes: Iterable[Change],
+    graveyard: MutableMapping[str, Task],
+) -> list[tuple[Task | None, Task | None]]:
+    """Apply changes to a view of the tasks; returns (before, after) for each task touched.
+
+    A task deleted here moves to ``graveyard``, so undoing the deletion can bring it back at
+    once. Guarded changes whose expectation fails are left out (the writer reports them).
+    """
+    pairs: list[tuple[Task | None, Task | None]] = []
+    for change in changes:
+        if change.insert is not None:
+            pairs.append((tasks.get(change.insert.id), change.insert))
+            tasks[change.insert.id] = change.insert
+            continue
+        current = tasks.get(change.task_id)
+        base = current or graveyard.get(change.task_id)
+        if base is None or mismatched(base, change.expect):
+            continue
+        updated = apply_fields(base, change.fields, change.stamp)
+        if updated.deleted:
+            tasks.pop(updated.id, None)
+            graveyard[updated.id] = updated
+            pairs.append((current, None))
+        else:
+            graveyard.pop(updated.id, None)
+            tasks[updated.id] = updated
+            pairs.append((current, updated))
+    return pairs

@@ -1,0 +1,33 @@
+"""A titled pane holding one quadrant's task list and its empty state."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from ..i18n import _
+from ..model import Quadrant, Task
+from .task_list import TaskList
+
+
+class QuadrantPane(Vertical):
+    def __init__(self, quadrant: Quadrant, list_: TaskList) -> None:
+        super().__init__(id=f"pane-{int(quadrant)}", classes="pane")
+        self.quadrant = quadrant
+        self.task_list = list_
+
+    def compose(self) -> ComposeResult:
+        yield self.task_list
+        yield Static(_("Nothing here. Press a to add a task."), classes="empty", markup=False)
+
+    def show(self, tasks: list[Task], open_count: int, keep_id: str | None = None) -> None:
+        """Rows pushed down by the screen; the title says the quadrant and its open count."""
+        # Touch the title and the class only when they change: each change costs a layout pass.
+        # The title is built from our own words and numbers only, never from user text.
+        title = f"{int(self.quadrant)} {_(self.quadrant.label)} ({open_count})"
+        if self.border_title != title:
+            self.border_title = title
+        self.task_list.set_tasks(tasks, keep_id)
+        if self.has_class("is-empty") != (not tasks):
+            self.set_class(not tasks, "is-empty")
