@@ -8,12 +8,15 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from . import __version__
 from .i18n import _
 from .model import InvalidTask, Quadrant, Task, display_safe, iso_now, pane_order
 from .store import StoreError
+
+if TYPE_CHECKING:
+    from .domain.changes import Edit
 
 EXIT_OK, EXIT_STORAGE, EXIT_USAGE = 0, 1, 2
 
@@ -206,26 +209,29 @@ def _draft_to_task(
     text: str,
     args: argparse.Namespace,
     now: datetime,
-    week_start: int,
+    config: Any,
+    order: float,
 ) -> tuple[Task, bool]:
     from .dates import parse_deadline
-    from .domain.tasks import new_task
+    from .domain.changes import add_task
     from .quickadd import parse_quick_add
 
-    default = _quadrant(args.quadrant) or Quadrant.SCHEDULE
-    draft = parse_quick_add(text, default, now, week_start=week_start)
-    quadrant = _quadrant(args.quadrant) or draft.quadrant
+    given = _quadrant(args.quadrant)
+    draft = parse_quick_add(text, given or Quadrant.SCHEDULE, now, week_start=config.week_start)
     deadline = draft.deadline
     if args.due:
-        deadline = parse_deadline(args.due, now, several_words=True, week_start=week_start)
-    task = new_task(
-        draft.title,
-        quadrant,
+        deadline = parse_deadline(args.due, now, several_words=True, week_start=config.week_start)
+    task = add_task(
+        title=draft.title,
+        quadrant=given or draft.quadrant,
+        explicit=given is not None or draft.quadrant_from_tokens,
+        now=now,
+        horizon=config.horizon,
         due=deadline.due if deadline else None,
         tags=[*draft.tags, *args.tag],
         delegate=draft.delegate,
         notes=args.note,
-        now=now,
+        order=order,
     )
     return task, bool(deadline and deadline.in_past)
 
@@ -240,9 +246,11 @@ def cmd_add(args: argparse.Namespace) -> int:
     else:
         texts = [(0, " ".join(args.text))]
     tasks: list[Task] = []
-    for number, text in texts:
+    for index, (number, text) in enumerate(texts):
         try:
-            task, past = _draft_to_task(text, args, now, config.week_start)
+            # A batch keeps its input order among tasks without a deadline.
+            order = now.timestamp() + index * 1e-6
+            task, past = _draft_to_task(text, args, now, config, order)
         except InvalidTask as exc:
             if number:
                 failed = _("line {n}: {error}; nothing was saved").format(n=number, error=exc)
@@ -283,25 +291,30 @@ def _summary(verb: str, task: Task, now: datetime, lang: str = "en") -> str:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    config = _config()
     now = _now()
     only = _quadrant(args.quadrant)
     if args.json:
         import orjson
 
-        from .model import public_records
+        from .domain.views import public_records
 
         records = _store(args).read_records()
-        shown = public_records(records, now, include_done=args.all, quadrant=only)
+        shown = public_records(
+            records, now, include_done=args.all, quadrant=only, horizon=config.horizon
+        )
         sys.stdout.buffer.write(orjson.dumps(shown, option=orjson.OPT_INDENT_2) + b"\n")
         sys.stdout.flush()
         return EXIT_OK
+    from .domain.escalation import as_seen
+
     snapshot = _store(args).read()
-    tasks = [t for t in snapshot.tasks if (args.all or t.done is None)]
+    # As every view shows them: a task due for escalation is urgent here too.
+    tasks = [t for t in as_seen(snapshot.tasks, now, config.horizon) if args.all or not t.done]
     if only is not None:
         tasks = [t for t in tasks if t.quadrant == only]
     tasks = sorted(tasks, key=pane_order(now))  # as in the panes: completed ones last
-    lang = _config().language
-    _print_matrix(tasks, now, [only] if only else list(Quadrant), sys.stdout, lang)
+    _print_matrix(tasks, now, [only] if only else list(Quadrant), sys.stdout, config.language)
     return EXIT_OK
 
 
@@ -347,22 +360,26 @@ def _change_each(
     args: argparse.Namespace,
     ids: list[str],
     verb: str,
-    change: Callable[[Task, Any], bool],
+    operation: Callable[[Task, datetime], Edit | None],
 ) -> int:
-    """Resolve every id first, then change them all in one write, or none on any bad id."""
+    """Resolve every id first, then apply the domain's edit to them all in one write, or none
+    on any bad id. Edits land through ``apply_fields``, as the matrix's writer lands them."""
+    from .domain.changes import apply_fields
     from .i18n import current_language
 
     now = _now()
     changed: list[Task] = []
     with _store(args).transaction() as txn:
-        targets = []
+        targets: list[Task] = []
         for prefix in ids:
             task = txn.resolve(prefix)
             if task.id not in {t.id for t in targets}:
                 targets.append(task)
+        stamp = iso_now(txn.now)
         for task in targets:
-            if change(task, txn):
-                task.updated = iso_now(txn.now)
+            edit = operation(task, now)
+            if edit is not None:
+                task = apply_fields(task, edit.after, stamp)
                 txn.put(task)
             changed.append(task)
     for task in changed:
@@ -371,64 +388,46 @@ def _change_each(
 
 
 def cmd_done(args: argparse.Namespace) -> int:
-    def mark(task: Task, txn: Any) -> bool:
-        if task.done:
-            return False
-        task.done = iso_now(txn.now)
-        return True
+    from .domain.changes import set_done
 
-    return _change_each(args, args.ids, _("Done"), mark)
+    return _change_each(args, args.ids, _("Done"), lambda t, now: set_done(t, True, now))
 
 
 def cmd_undo_done(args: argparse.Namespace) -> int:
-    def unmark(task: Task, txn: Any) -> bool:
-        if not task.done:
-            return False
-        task.done = None
-        return True
+    from .domain.changes import set_done
 
-    return _change_each(args, args.ids, _("Reopened"), unmark)
+    return _change_each(args, args.ids, _("Reopened"), lambda t, now: set_done(t, False, now))
 
 
 def cmd_rm(args: argparse.Namespace) -> int:
-    def remove(task: Task, txn: Any) -> bool:
-        txn.delete(task.id)
-        return False
+    from .domain.changes import delete
 
-    return _change_each(args, args.ids, _("Deleted"), remove)
+    return _change_each(args, args.ids, _("Deleted"), delete)
 
 
 def cmd_move(args: argparse.Namespace) -> int:
+    from .domain.changes import move
+
     quadrant = Quadrant.parse(args.quadrant)
-
-    def move(task: Task, txn: Any) -> bool:
-        if task.quadrant == quadrant:
-            return False
-        task.urgent, task.important = quadrant.urgent, quadrant.important
-        return True
-
-    return _change_each(args, [args.id], _("Moved"), move)
+    horizon = _config().horizon
+    return _change_each(args, [args.id], _("Moved"), lambda t, now: move(t, quadrant, now, horizon))
 
 
 def cmd_due(args: argparse.Namespace) -> int:
     from .dates import parse_deadline
+    from .domain.changes import set_due
 
+    config = _config()
     text = " ".join(args.when).strip()
     due: str | None = None
     if text.lower() not in ("none", "clear", "-", "aucune"):
-        config = _config()
         deadline = parse_deadline(text, _now(), several_words=True, week_start=config.week_start)
         if deadline.in_past:
             print("eisenhower: " + _("warning: that deadline is in the past"), file=sys.stderr)
         due = deadline.due
-
-    def set_due(task: Task, txn: Any) -> bool:
-        if task.due == due:
-            return False
-        task.due = due
-        return True
-
-    return _change_each(args, [args.id], _("Due set"), set_due)
+    return _change_each(
+        args, [args.id], _("Due set"), lambda t, now: set_due(t, due, now, config.horizon)
+    )
 
 
 # --- the rest -----------------------------------------------------------------------------------
@@ -528,7 +527,9 @@ def run_capture(args: argparse.Namespace) -> int:
     # background once drawn, and a save checks it again under the lock.
     from .screens.capture import CaptureApp
 
-    app = CaptureApp(store, config=config, default_quadrant=quadrant)
+    app = CaptureApp(
+        store, config=config, default_quadrant=quadrant, quadrant_given=args.quadrant is not None
+    )
     app.run()
     return app.return_code if app.return_code is not None else 1
 

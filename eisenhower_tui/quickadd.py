@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from .dates import Deadline, DeadlineError, describe_due, parse_deadline
+from .domain.escalation import escalates_on_save
 from .i18n import _
 from .model import InvalidTask, Quadrant, clean_delegate, clean_tag, clean_title, sanitize_line
 
@@ -115,13 +116,29 @@ def quadrant_name(quadrant: Quadrant, lang: str = "en") -> str:
 
 
 def preview(
-    draft: Draft, now: datetime, *, default_label: str = "default", lang: str = "en"
+    draft: Draft,
+    now: datetime,
+    *,
+    default_label: str = "default",
+    lang: str = "en",
+    horizon: timedelta | None = None,
+    explicit: bool = False,
 ) -> str:
-    """One plain-text line (never Rich markup) saying where and how the task will be saved."""
+    """One plain-text line (never Rich markup) saying where and how the task will be saved.
+
+    With ``horizon``, a default placement that escalation will make urgent on save shows the
+    quadrant it will really land in.
+    """
     fr = lang.lower().startswith("fr")
     if fr and default_label == "default":
         default_label = "par défaut"
-    head = f"→ {int(draft.quadrant)} {quadrant_name(draft.quadrant, lang)}"
+    quadrant = draft.quadrant
+    due = draft.deadline.due if draft.deadline else None
+    chosen = explicit or draft.quadrant_from_tokens
+    if escalates_on_save(quadrant, due, chosen, now, horizon):
+        quadrant = Quadrant.from_flags(True, quadrant.important)
+        default_label = _("deadline close")
+    head = f"→ {int(quadrant)} {quadrant_name(quadrant, lang)}"
     if not draft.quadrant_from_tokens:
         head += f" ({default_label})"
     parts = [head]

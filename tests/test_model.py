@@ -353,7 +353,8 @@ def test_new_task_stamps_and_cleans() -> None:
 
 def test_public_records_match_tasks_to_public_in_pane_order() -> None:
     """`list --json` builds its objects from raw records; they must equal Task.to_public."""
-    from eisenhower_tui.model import Task, public_records, sort_tasks
+    from eisenhower_tui.domain.views import public_records
+    from eisenhower_tui.model import Task, sort_tasks
 
     made = [
         new_task("later", Quadrant.SCHEDULE, due="2026-12-20", now=NOW),

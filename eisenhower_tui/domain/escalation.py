@@ -18,16 +18,26 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..model import DEFAULT_HORIZON, Task, due_instant, iso_now
+from ..model import DEFAULT_HORIZON, Quadrant, Task, due_instant, iso_now
 
 __all__ = [
     "as_seen",
     "due_for_escalation",
     "escalated",
+    "escalates_on_save",
     "escalation_fields",
     "placement_fields",
     "record_as_seen",
 ]
+
+
+def escalates_on_save(
+    quadrant: Quadrant, due: str | None, explicit: bool, now: datetime, horizon: timedelta | None
+) -> bool:
+    """Whether a new task placed so would be made urgent as it is saved (for previews)."""
+    if explicit or quadrant.urgent or horizon is None or not due:
+        return False
+    return _inside(due, now, horizon)
 
 
 def _inside(due: str, now: datetime, horizon: timedelta) -> bool:

@@ -17,7 +17,7 @@ from textual.widgets import Input, Static
 from ..clean_app import CleanPasteApp
 from ..config import Config
 from ..dates import local_now
-from ..domain.tasks import new_task
+from ..domain.changes import add_task
 from ..i18n import _
 from ..model import InvalidTask, Quadrant, sanitize_line
 from ..quickadd import Draft, parse_quick_add, preview
@@ -42,9 +42,11 @@ class CaptureApp(CleanPasteApp):
         *,
         config: Config,
         default_quadrant: Quadrant = Quadrant.SCHEDULE,
+        quadrant_given: bool = False,
         clock: Callable[[], datetime] = local_now,
     ) -> None:
         super().__init__()
+        self.quadrant_given = quadrant_given
         self.store = store
         self.config = config
         self.default_quadrant = default_quadrant
@@ -118,6 +120,8 @@ class CaptureApp(CleanPasteApp):
             self.clock(),
             default_label=self._default_label(),
             lang=self.config.language,
+            horizon=self.config.horizon,
+            explicit=self.quadrant_given,
         )
         self._set_preview(text, error=False)
 
@@ -131,13 +135,16 @@ class CaptureApp(CleanPasteApp):
             self._set_preview(_("Deadline in the past: enter again to save"), error=True)
             return
         try:
-            task = new_task(
-                draft.title,
-                draft.quadrant,
+            task = add_task(
+                title=draft.title,
+                quadrant=draft.quadrant,
+                # --quadrant is the user's choice too, as in `add`
+                explicit=draft.quadrant_from_tokens or self.quadrant_given,
+                now=self.clock(),
+                horizon=self.config.horizon,
                 due=draft.deadline.due if draft.deadline else None,
                 tags=draft.tags,
                 delegate=draft.delegate,
-                now=self.clock(),
             )
             self.store.add(task)
         except (InvalidTask, StoreError) as exc:

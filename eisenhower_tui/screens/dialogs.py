@@ -7,7 +7,7 @@ what to save. Escape always cancels. Every label that may hold user text has mar
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from textual import on
 from textual.app import ComposeResult
@@ -48,8 +48,10 @@ class QuickAddScreen(_Dialog):
         week_start: int = 0,
         lang: str = "en",
         default_label: str | None = None,
+        horizon: timedelta | None = None,
     ) -> None:
         super().__init__()
+        self.horizon = horizon
         self.default_quadrant = default_quadrant
         self.now = now
         self.week_start = week_start
@@ -94,7 +96,13 @@ class QuickAddScreen(_Dialog):
             shown.set_class(True, "error")
             return
         shown.update(
-            preview(self.draft, self.now, default_label=self.default_label, lang=self.lang)
+            preview(
+                self.draft,
+                self.now,
+                default_label=self.default_label,
+                lang=self.lang,
+                horizon=self.horizon,
+            )
         )
         shown.set_class(False, "error")
 

@@ -498,6 +498,7 @@ class MatrixScreen(Screen[None]):
                 week_start=self.config.week_start,
                 lang=self.config.language,
                 default_label=_("this pane"),
+                horizon=self.horizon,
             ),
             added,
         )
