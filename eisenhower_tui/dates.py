@@ -444,7 +444,7 @@ def _free_form(words: str, now: datetime, shown: str) -> Deadline:
     from dateutil import parser as dateutil_parser
 
     try:
-        res, _skipped = dateutil_parser.parser()._parse(words)
+        res, _skipped = dateutil_parser.parser()._parse(words)  # type: ignore[attr-defined]
     except Exception:  # dateutil raises assorted types on hostile text; all mean "not a date"
         res = None
     if res is None or res.month is None:

@@ -106,7 +106,7 @@ class MatrixScreen(Screen[None]):
         self.horizon = config.horizon  # None: escalation is off
         self.board = Board()
         self.history = History()
-        self.writer = TaskWriter(store, report=lambda r: self.post_message(self.Written(r)))
+        self.writer = TaskWriter(store, report=self._report_written)
         self.known_signature: Signature | None = None
         self.zoomed = False
         self._unsent: list[Batch] = []  # waiting for the frame that shows them
@@ -115,6 +115,10 @@ class MatrixScreen(Screen[None]):
         self._last_quadrant = Quadrant.DO
         self.panes: dict[Quadrant, QuadrantPane] = {}
         self.lists: dict[Quadrant, TaskList] = {}
+
+    def _report_written(self, report: WriteReport) -> None:
+        """Called on the writer's thread: posting a message is thread-safe."""
+        self.post_message(self.Written(report))
 
     # --- compatibility views for the palette, tests and benchmarks ---------------------------
 
@@ -521,7 +525,7 @@ class MatrixScreen(Screen[None]):
         def edited(result: EditTaskScreen.Result | None) -> None:
             if result is None:
                 return
-            fields = {"title": result.title, "notes": result.notes}
+            fields: dict[str, Any] = {"title": result.title, "notes": result.notes}
             fields.update(tags=result.tags, delegate=result.delegate)
             try:
                 edit = ops.edit(self._live(task), **fields)
