@@ -180,31 +180,39 @@ def profile_keys(db: Path, size: tuple[int, int], top: int) -> None:
     ui_profile = cProfile.Profile()
     write_times: list[float] = []
     refresh_times: list[float] = []
-    original_write = matrix.MatrixScreen._write_batch
-    original_refresh = matrix.MatrixScreen.refresh_panes
+    from eisenhower_tui.domain.board import Board
+    from eisenhower_tui.writer import Outcome, TaskWriter, WriteReport
 
-    def write_batch(self: Any, changes: list[Any]) -> None:
-        start = time.perf_counter()
-        if mode[0] == "stub":  # acknowledge as if written, without touching the file
-            signature = self.known_signature
-            self._loop.call_soon_threadsafe(self._written, signature, signature, None)
-        elif mode[0] == "profiled":
-            writer_profile.enable()
+    original_apply = Board.apply
+
+    class TimedWriter(TaskWriter):
+        """The writer seam: the same thread, its write timed, stubbed or profiled."""
+
+        def _write(self, batches: list[Any]) -> WriteReport:
+            start = time.perf_counter()
             try:
-                original_write(self, changes)
+                if mode[0] == "stub":  # acknowledge as if written, without touching the file
+                    signature = self.store.signature()
+                    return WriteReport([Outcome(b) for b in batches], signature, signature)
+                if mode[0] == "profiled":
+                    writer_profile.enable()
+                    try:
+                        return super()._write(batches)
+                    finally:
+                        writer_profile.disable()
+                return super()._write(batches)
             finally:
-                writer_profile.disable()
-        else:
-            original_write(self, changes)
-        write_times.append(time.perf_counter() - start)
+                write_times.append(time.perf_counter() - start)
 
-    def refresh_panes(self: Any, *args: Any, **kwargs: Any) -> None:
+    def timed_apply(self: Any, *args: Any, **kwargs: Any) -> Any:
         start = time.perf_counter()
-        original_refresh(self, *args, **kwargs)
-        refresh_times.append(time.perf_counter() - start)
+        try:
+            return original_apply(self, *args, **kwargs)
+        finally:
+            refresh_times.append(time.perf_counter() - start)
 
-    matrix.MatrixScreen._write_batch = write_batch  # type: ignore[method-assign]
-    matrix.MatrixScreen.refresh_panes = refresh_panes  # type: ignore[method-assign]
+    matrix.MatrixScreen.writer_class = TimedWriter
+    Board.apply = timed_apply  # type: ignore[method-assign]
     app = EisenhowerApp(Store(db), config=config, remember_theme=False, poll_interval=None)
     # (pass, kind) -> [(press to UI idle, refresh_panes, write batch, press to written)]
     results: dict[tuple[str, str], list[tuple[float, float, float, float]]] = {}
@@ -260,7 +268,7 @@ def profile_keys(db: Path, size: tuple[int, int], top: int) -> None:
     print("the writer thread (holding the GIL while it parses and serialises the whole file)")
     print("costs the UI thread.\n")
     print(
-        "key | press to UI idle, ms | with stub writer, ms | refresh_panes, ms "
+        "key | press to UI idle, ms | with stub writer, ms | board update, ms "
         "| write batch, ms | press to written, ms"
     )
     print("--- | ---: | ---: | ---: | ---: | ---:")
@@ -275,7 +283,7 @@ def profile_keys(db: Path, size: tuple[int, int], top: int) -> None:
             f"| {med('timed', kind, 1)} | {med('timed', kind, 2)} | {med('timed', kind, 3)}"
         )
     print_profile(ui_profile, top, "UI thread, key handling (press to write done)")
-    print_profile(writer_profile, top, "writer thread, _write_batch")
+    print_profile(writer_profile, top, "writer thread, TaskWriter._write")
 
 
 def profile_memory(db: Path, size: tuple[int, int], top: int) -> None:

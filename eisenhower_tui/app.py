@@ -17,8 +17,8 @@ from textual.screen import Screen
 from .clean_app import CleanPasteApp
 from .config import Config, load_config
 from .dates import local_now
-from .i18n import _
-from .model import display_safe
+from .i18n import _, ngettext
+from .model import display_safe, sanitize_line
 from .screens.matrix import MatrixScreen
 from .store import Snapshot, Store
 
@@ -142,7 +142,24 @@ class EisenhowerApp(CleanPasteApp):
                 )
 
     async def action_quit(self) -> None:
-        screen = self.screen
-        if isinstance(screen, MatrixScreen):
-            screen.flush_writes()
-        self.exit(0)
+        """Quit once the file holds every change shown; if a write fails, say so and exit 1."""
+        import asyncio
+
+        if not self.is_screen_installed("matrix"):
+            self.exit(0, return_code=0)
+            return
+        screen = self.get_screen("matrix")
+        assert isinstance(screen, MatrixScreen)
+        if screen.pending_writes:
+            waiting = ngettext("Saving {n} change…", "Saving {n} changes…", screen.pending_writes)
+            self.notify(waiting.format(n=screen.pending_writes), timeout=30)
+            await asyncio.sleep(0)  # let the notice draw before the wait
+        saved = await asyncio.to_thread(screen.flush_writes, 120.0)
+        if saved:
+            self.exit(0, return_code=0)
+            return
+        message = _(
+            "eisenhower: some changes could not be saved to {path}; the file holds the last "
+            "saved state. Nothing else was lost."
+        ).format(path=screen.store.path)
+        self.exit(1, return_code=1, message=sanitize_line(message))

@@ -206,7 +206,8 @@ class FileLink(ConflictCopies):
     def flush_writes(self, timeout: float = 60.0) -> bool:
         """Wait until the file holds every change shown; False if that did not happen."""
         self._send()
-        return self.writer.flush(timeout) and self.writer.failures == 0
+        failures = self.writer.failures
+        return self.writer.flush(timeout) and self.writer.failures == failures
 
     @on(Written)
     def _written(self, message: Written) -> None:
