@@ -36,6 +36,7 @@ class Batch:
     changes: list[Change]
     step: Step | None = None  # the undo/redo step this batch writes, if any
     direction: Direction | None = None
+    seq: int = 0  # given by the writer on submit, in order
 
 
 @dataclass(slots=True)
@@ -69,6 +70,7 @@ class TaskWriter:
         self._idle = threading.Condition()
         self._in_flight = 0  # submitted, not yet written (thread-safe count)
         self.failures = 0  # batches that could not be written (not conflicts)
+        self.next_seq = 1
         # Main thread only:
         self.pending: list[Batch] = []  # submitted, not yet reported back
         self.confirmed: dict[str, Task] = {}
@@ -84,6 +86,8 @@ class TaskWriter:
         self._queue.put(None)
 
     def submit(self, batch: Batch) -> None:
+        batch.seq = self.next_seq
+        self.next_seq += 1
         self.pending.append(batch)
         with self._idle:
             self._in_flight += 1

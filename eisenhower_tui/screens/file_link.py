@@ -204,10 +204,11 @@ class FileLink(ConflictCopies):
             self.writer.submit(self._unsent.pop(0))
 
     def flush_writes(self, timeout: float = 60.0) -> bool:
-        """Wait until the file holds every change shown; False if that did not happen."""
+        """Wait until the file holds every change made here; False if one could not be saved."""
         self._send()
-        failures = self.writer.failures
-        return self.writer.flush(timeout) and self.writer.failures == failures
+        # A change that failed earlier was shown as "Not saved" and taken back on screen, but
+        # it is still a change the user made that the file does not hold: not a clean exit.
+        return self.writer.flush(timeout) and self.writer.failures == 0
 
     @on(Written)
     def _written(self, message: Written) -> None:
