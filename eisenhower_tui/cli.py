@@ -266,19 +266,19 @@ def cmd_add(args: argparse.Namespace) -> int:
         tasks.append(task)
     _store(args).add(*tasks)
     for task in tasks:
-        print(_summary(_("Added"), task, now, config.language))
+        print(_summary(_("Added"), task, now))
     return EXIT_OK
 
 
-def _summary(verb: str, task: Task, now: datetime, lang: str = "en") -> str:
+def _summary(verb: str, task: Task, now: datetime) -> str:
     from .dates import humanize_due
     from .quickadd import quadrant_name
 
     task = display_safe(task)
-    name = quadrant_name(task.quadrant, lang)
+    name = quadrant_name(task.quadrant)
     parts = [verb, task.id[:8], f"[{int(task.quadrant)} {name}]", task.title]
     if task.due:
-        when = humanize_due(task.due, now, lang)
+        when = humanize_due(task.due, now)
         parts.append(_("(due {date}, {when})").format(date=task.due, when=when))
     if task.tags:
         parts.append(" ".join("#" + t for t in task.tags))
@@ -314,13 +314,11 @@ def cmd_list(args: argparse.Namespace) -> int:
     if only is not None:
         tasks = [t for t in tasks if t.quadrant == only]
     tasks = sorted(tasks, key=pane_order(now))  # as in the panes: completed ones last
-    _print_matrix(tasks, now, [only] if only else list(Quadrant), sys.stdout, config.language)
+    _print_matrix(tasks, now, [only] if only else list(Quadrant), sys.stdout)
     return EXIT_OK
 
 
-def _print_matrix(
-    tasks: list[Task], now: datetime, quadrants: list[Quadrant], out: TextIO, lang: str = "en"
-) -> None:
+def _print_matrix(tasks: list[Task], now: datetime, quadrants: list[Quadrant], out: TextIO) -> None:
     import shutil
 
     from .dates import humanize_due
@@ -335,14 +333,14 @@ def _print_matrix(
         rows = by_quadrant[quadrant]
         if index:
             out.write("\n")
-        name = quadrant_name(quadrant, lang)
+        name = quadrant_name(quadrant)
         out.write(f"{int(quadrant)} {name} ({sum(1 for t in rows if not t.done)})\n")
         if not rows:
             out.write("  " + _("(empty)") + "\n")
         for task in map(display_safe, rows):
             extras = []
             if task.due:
-                extras.append(humanize_due(task.due, now, lang))
+                extras.append(humanize_due(task.due, now))
             extras += ["#" + t for t in task.tags]
             if task.delegate:
                 extras.append("@" + task.delegate)
@@ -365,7 +363,6 @@ def _change_each(
     """Resolve every id first, then apply the domain's edit to them all in one write, or none
     on any bad id. Edits land through ``apply_fields``, as the matrix's writer lands them."""
     from .domain.changes import apply_fields
-    from .i18n import current_language
 
     now = _now()
     changed: list[Task] = []
@@ -383,7 +380,7 @@ def _change_each(
                 txn.put(task)
             changed.append(task)
     for task in changed:
-        print(_summary(verb, task, now, current_language()))
+        print(_summary(verb, task, now))
     return EXIT_OK
 
 

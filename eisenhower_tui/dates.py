@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 
 from dateutil import tz as dtz
 
-from .i18n import _
+from .i18n import _, ngettext
 from .model import InvalidTask, sanitize_line, strip_accents
 
 __all__ = [
@@ -559,28 +559,10 @@ def _timed(moment: datetime, now: datetime) -> Deadline:
 
 # --- showing ----------------------------------------------------------------------------------
 
-_EN_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-# Hand-written, not the C locale: the output must not depend on the machine's settings.
-_FR_DAYS = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
-_FR_MONTHS = (
-    "janv.",
-    "févr.",
-    "mars",
-    "avr.",
-    "mai",
-    "juin",
-    "juil.",
-    "août",
-    "sept.",
-    "oct.",
-    "nov.",
-    "déc.",
-)
-
-
-def _french(lang: str) -> bool:
-    return lang.lower().startswith("fr")
+# Translated through the catalogue like every interface text (scripts/i18n.py lists these tables),
+# never from the C locale: the output must not depend on the machine's settings.
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def _read_due(due: object, now: datetime) -> tuple[date, datetime | None] | None:
@@ -599,85 +581,81 @@ def _read_due(due: object, now: datetime) -> tuple[date, datetime | None] | None
         return None
 
 
-def _span(days: int, fr: bool) -> str:
+def _span(days: int) -> str:
     """A count of days, coarser as it grows: 3d, 2w, 4mo, 2y."""
     if days < 14:
-        return f"{days} j" if fr else f"{days}d"
+        return _("{n}d").format(n=days)
     if days < 63:
-        return f"{days // 7} sem" if fr else f"{days // 7}w"
+        return _("{n}w").format(n=days // 7)
     if days < 365:
-        return f"{days // 30} mois" if fr else f"{days // 30}mo"
+        return _("{n}mo").format(n=days // 30)
     years = days // 365
-    return (f"{years} an" + ("s" if years > 1 else "")) if fr else f"{years}y"
+    return ngettext("{n}y", "{n}y", years).format(n=years)
 
 
-def _overdue(seconds: float, fr: bool) -> str:
+def _overdue(seconds: float) -> str:
     if seconds < 3600:
-        amount = f"{max(1, int(seconds // 60))} min" if fr else f"{max(1, int(seconds // 60))}min"
+        amount = _("{n}min").format(n=max(1, int(seconds // 60)))
     elif seconds < 86400:
-        amount = f"{int(seconds // 3600)} h" if fr else f"{int(seconds // 3600)}h"
+        amount = _("{n}h").format(n=int(seconds // 3600))
     else:
-        amount = _span(int(seconds // 86400), fr)
-    return f"en retard de {amount}" if fr else f"overdue {amount}"
+        amount = _span(int(seconds // 86400))
+    return _("overdue {amount}").format(amount=amount)
 
 
-def _ahead(days: int, fr: bool) -> str:
+def _ahead(days: int) -> str:
     if days == 0:
-        return "aujourd'hui" if fr else "today"
+        return _("today")
     if days == 1:
-        return "demain" if fr else "tomorrow"
-    return f"dans {_span(days, fr)}" if fr else f"in {_span(days, fr)}"
+        return _("tomorrow")
+    return _("in {span}").format(span=_span(days))
 
 
-def _short_date(day: date, now: datetime, fr: bool) -> str:
-    month = (_FR_MONTHS if fr else _EN_MONTHS)[day.month - 1]
-    text = f"{day.day} {month}"
+def _short_date(day: date, now: datetime) -> str:
+    text = _("{day} {month}").format(day=day.day, month=_(_MONTHS[day.month - 1]))
     return text if day.year == now.year else f"{text} {day.year}"
 
 
-def humanize_due(due: str, now: datetime, lang: str = "en") -> str:
+def humanize_due(due: str, now: datetime) -> str:
     """What a task row shows: short, relative, read at a glance (`today 17:00`, `overdue 2h`)."""
     now = _aware(now)
     read = _read_due(due, now)
     if read is None:
         return sanitize_line(str(due))[:20]
-    fr = _french(lang)
     day, moment = read
     days = (day - now.date()).days
     if moment is None:
         if days < 0:
-            return _overdue(-days * 86400, fr)
+            return _overdue(-days * 86400)
         if days < 63:
-            return _ahead(days, fr)
-        return _short_date(day, now, fr)
+            return _ahead(days)
+        return _short_date(day, now)
     seconds = moment.timestamp() - now.timestamp()
     if seconds <= 0:
-        return _overdue(-seconds, fr)
+        return _overdue(-seconds)
     if days <= 1:
-        return f"{_ahead(days, fr)} {moment:%H:%M}"
+        return f"{_ahead(days)} {moment:%H:%M}"
     if days < 63:
-        return _ahead(days, fr)
-    return _short_date(day, now, fr)
+        return _ahead(days)
+    return _short_date(day, now)
 
 
-def _relative(day: date, moment: datetime | None, now: datetime, fr: bool) -> str:
+def _relative(day: date, moment: datetime | None, now: datetime) -> str:
     """The precise relative part of a description: `in 7h` today, `tomorrow`, `in 3mo`."""
     days = (day - now.date()).days
     if moment is None:
-        return _overdue(-days * 86400, fr) if days < 0 else _ahead(days, fr)
+        return _overdue(-days * 86400) if days < 0 else _ahead(days)
     seconds = moment.timestamp() - now.timestamp()
     if seconds <= 0:
-        return _overdue(-seconds, fr)
+        return _overdue(-seconds)
     if seconds < 3600:
-        minutes = max(1, int(seconds // 60))
-        return f"dans {minutes} min" if fr else f"in {minutes}min"
+        return _("in {n}min").format(n=max(1, int(seconds // 60)))
     if days == 0:
-        hours = int(seconds // 3600)
-        return f"dans {hours} h" if fr else f"in {hours}h"
-    return _ahead(days, fr)
+        return _("in {n}h").format(n=int(seconds // 3600))
+    return _ahead(days)
 
 
-def describe_due(due: str, now: datetime, lang: str = "en", *, mark_all_day: bool = True) -> str:
+def describe_due(due: str, now: datetime, *, mark_all_day: bool = True) -> str:
     """The deadline box preview: the absolute date and the relative one, so a typo shows.
 
     ``mark_all_day=False`` drops "(all day)" for the narrower quick-add preview line.
@@ -686,15 +664,13 @@ def describe_due(due: str, now: datetime, lang: str = "en", *, mark_all_day: boo
     read = _read_due(due, now)
     if read is None:
         return sanitize_line(str(due))[:40]
-    fr = _french(lang)
     day, moment = read
-    weekday = (_FR_DAYS if fr else _EN_DAYS)[day.weekday()]
-    text = f"{weekday} {_short_date(day, now, fr)}"
+    text = f"{_(_DAYS[day.weekday()])} {_short_date(day, now)}"
     if moment is not None:
         text += f" {moment:%H:%M}"
     elif mark_all_day:
-        text += " (toute la journée)" if fr else " (all day)"
-    return f"{text} - {_relative(day, moment, now, fr)}"
+        text += " " + _("(all day)")
+    return f"{text} - {_relative(day, moment, now)}"
 
 
 def due_closeness(due: str | None, now: datetime, horizon: timedelta) -> str:

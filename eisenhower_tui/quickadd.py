@@ -22,13 +22,6 @@ _QUADRANT_TOKEN = re.compile(r"![1-4]")
 _FLAG_TOKEN = re.compile(r"!(?:u|i|ui|iu)", re.IGNORECASE)
 _ESCAPABLE = ("#", "@", "!", "\\", "due:")
 
-_FRENCH_LABELS = {
-    Quadrant.DO: "Faire",
-    Quadrant.SCHEDULE: "Planifier",
-    Quadrant.DELEGATE: "Déléguer",
-    Quadrant.ELIMINATE: "Éliminer",
-}
-
 
 @dataclass(slots=True)
 class Draft:
@@ -110,17 +103,16 @@ def _due_token(token: str, now: datetime | None, week_start: int) -> Deadline:
         raise DeadlineError(_("in '{token}': {error}").format(token=token, error=exc)) from None
 
 
-def quadrant_name(quadrant: Quadrant, lang: str = "en") -> str:
+def quadrant_name(quadrant: Quadrant) -> str:
     """The quadrant's display name in the interface language."""
-    return _FRENCH_LABELS[quadrant] if lang.lower().startswith("fr") else quadrant.label
+    return _(quadrant.label)
 
 
 def preview(
     draft: Draft,
     now: datetime,
     *,
-    default_label: str = "default",
-    lang: str = "en",
+    default_label: str | None = None,
     horizon: timedelta | None = None,
     explicit: bool = False,
 ) -> str:
@@ -129,25 +121,23 @@ def preview(
     With ``horizon``, a default placement that escalation will make urgent on save shows the
     quadrant it will really land in.
     """
-    fr = lang.lower().startswith("fr")
-    if fr and default_label == "default":
-        default_label = "par défaut"
+    default_label = default_label or _("default")
     quadrant = draft.quadrant
     due = draft.deadline.due if draft.deadline else None
     chosen = explicit or draft.quadrant_from_tokens
     if escalates_on_save(quadrant, due, chosen, now, horizon):
         quadrant = Quadrant.from_flags(True, quadrant.important)
         default_label = _("deadline close")
-    head = f"→ {int(quadrant)} {quadrant_name(quadrant, lang)}"
+    head = f"→ {int(quadrant)} {quadrant_name(quadrant)}"
     if not draft.quadrant_from_tokens:
         head += f" ({default_label})"
     parts = [head]
     if draft.deadline is not None:
-        when = describe_due(draft.deadline.due, now, lang, mark_all_day=False)
+        when = describe_due(draft.deadline.due, now, mark_all_day=False)
         # French drops the label: "échéance" would push the date out of a 60-column popup.
-        parts.append(when if fr else f"due {when}")
+        parts.append(_("due {when}").format(when=when))
         if draft.deadline.in_past:
-            parts.append("⚠ dans le passé" if fr else "⚠ in the past")
+            parts.append("⚠ " + _("in the past"))
     if draft.tags:
         parts.append(" ".join(f"#{tag}" for tag in draft.tags))
     if draft.delegate:
@@ -160,8 +150,7 @@ def preview_or_error(
     default_quadrant: Quadrant,
     now: datetime,
     *,
-    default_label: str = "default",
-    lang: str = "en",
+    default_label: str | None = None,
     week_start: int = 0,
 ) -> tuple[Draft | None, str]:
     """For live previews: the draft and its preview line, or None and the reason, prefixed ⚠."""
@@ -169,4 +158,4 @@ def preview_or_error(
         draft = parse_quick_add(text, default_quadrant, now, week_start=week_start)
     except InvalidTask as exc:
         return None, f"⚠ {exc}"
-    return draft, preview(draft, now, default_label=default_label, lang=lang)
+    return draft, preview(draft, now, default_label=default_label)

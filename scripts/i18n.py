@@ -35,6 +35,8 @@ DYNAMIC = [
     ("eisenhower_tui/model.py", "_LABELS"),
     ("eisenhower_tui/cli.py", "_ARGPARSE_ERRORS"),
     ("eisenhower_tui/demo.py", "DEMO"),  # rows whose first item is a title
+    ("eisenhower_tui/dates.py", "_DAYS"),
+    ("eisenhower_tui/dates.py", "_MONTHS"),
 ]
 # Descriptions of Textual's own bindings, which the help screen (`?`) lists through _().
 # tests/test_i18n.py fails when a Textual upgrade shows one that is not here.

@@ -20,6 +20,7 @@ from eisenhower_tui.dates import (
     local_now,
     parse_deadline,
 )
+from eisenhower_tui.i18n import using_language
 from eisenhower_tui.model import InvalidTask
 
 PARIS = tz.gettz("Europe/Paris")
@@ -412,14 +413,16 @@ HUMANIZED = [
 @pytest.mark.parametrize(("due", "english", "french"), HUMANIZED)
 def test_humanize(due: str, english: str, french: str) -> None:
     assert humanize_due(due, NOW) == english
-    assert humanize_due(due, NOW, "fr") == french
+    with using_language("fr"):
+        assert humanize_due(due, NOW) == french
 
 
 def test_humanize_far_future_in_same_year() -> None:
     early = datetime(2026, 1, 5, 9, 0, tzinfo=PARIS)
     assert humanize_due("2026-11-27", early) == "27 Nov"
-    assert humanize_due("2026-11-27", early, lang="fr") == "27 nov."
-    assert humanize_due("2026-08-15T09:00:00+02:00", early, lang="fr") == "15 août"
+    with using_language("fr"):
+        assert humanize_due("2026-11-27", early) == "27 nov."
+        assert humanize_due("2026-08-15T09:00:00+02:00", early) == "15 août"
 
 
 DESCRIBED = [
@@ -471,7 +474,8 @@ DESCRIBED = [
 @pytest.mark.parametrize(("due", "english", "french"), DESCRIBED)
 def test_describe(due: str, english: str, french: str) -> None:
     assert describe_due(due, NOW) == english
-    assert describe_due(due, NOW, "fr") == french
+    with using_language("fr"):
+        assert describe_due(due, NOW) == french
 
 
 def test_describe_without_all_day_marker() -> None:
@@ -482,7 +486,8 @@ def test_describe_round_trips_through_the_parser() -> None:
     for text in ("tomorrow 17:00", "+3d", "25 dec 09:30", "2027-03-01"):
         deadline = parse_deadline(text, NOW)
         for lang in ("en", "fr"):
-            shown = describe_due(deadline.due, NOW, lang).split(" - ")[0]
+            with using_language(lang):
+                shown = describe_due(deadline.due, NOW).split(" - ")[0]
             shown = shown.replace(" (all day)", "").replace(" (toute la journée)", "")
             assert parse_deadline(shown, NOW).due == deadline.due, (text, lang, shown)
 
@@ -579,7 +584,8 @@ def test_any_text_parses_or_raises_deadline_error(text: str, several: bool) -> N
         return
     assert deadline.when.tzinfo is not None
     assert humanize_due(deadline.due, NOW)
-    assert describe_due(deadline.due, NOW, "fr")
+    with using_language("fr"):
+        assert describe_due(deadline.due, NOW)
 
 
 @settings(max_examples=400, deadline=None)
@@ -600,5 +606,6 @@ def test_humanizers_never_fail_for_any_clock(naive_now: datetime) -> None:
     now = naive_now.replace(tzinfo=PARIS)
     for due in ("2026-11-27", "2026-11-27T17:00:00+01:00", "9999-12-31", "1970-01-01"):
         assert humanize_due(due, now)
-        assert describe_due(due, now, "fr")
+        with using_language("fr"):
+            assert describe_due(due, now)
         assert due_closeness(due, now, H48) in {"overdue", "day", "horizon", "later"}

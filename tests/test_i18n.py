@@ -415,8 +415,9 @@ def test_capture_preview_in_french(screens: dict[str, str]) -> None:
     assert "→ 2 Planifier (par défaut)" in empty
     assert "entrée : enregistrer" in empty.replace("\u00a0", " ")
     typed = screens["capture"]
-    # The whole preview fits the 60-column popup (no "échéance" label before the date).
-    assert "→ 2 Planifier (par défaut) · ven. 27 nov. - demain" in typed
+    # The whole preview fits the 60-column popup (no "échéance" label before the date), and
+    # says where the task really lands: tomorrow is inside the escalation horizon.
+    assert "→ 1 Faire (échéance proche) · ven. 27 nov. - demain" in typed
     assert "Schedule" not in typed and "default" not in typed
 
 

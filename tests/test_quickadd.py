@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from eisenhower_tui.dates import DeadlineError
+from eisenhower_tui.i18n import using_language
 from eisenhower_tui.model import MAX_TITLE, InvalidTask, Quadrant
 from eisenhower_tui.quickadd import (
     Draft,
@@ -213,7 +214,8 @@ def test_hostile_tags_and_delegate_are_sanitised() -> None:
 def test_preview(text: str, english: str, french: str) -> None:
     draft = parse_quick_add(text, now=NOW)
     assert preview(draft, NOW) == english
-    assert preview(draft, NOW, lang="fr") == french
+    with using_language("fr"):
+        assert preview(draft, NOW) == french
 
 
 def test_preview_default_label_and_markup() -> None:
@@ -228,13 +230,15 @@ def test_preview_or_error() -> None:
     assert isinstance(draft, Draft) and line.startswith("→ 2 Schedule")
     draft, line = preview_or_error("x due:soon", Q.SCHEDULE, NOW)
     assert draft is None and line.startswith("⚠ ") and "due:soon" in line
-    draft, line = preview_or_error("", Q.SCHEDULE, NOW, lang="fr")
+    draft, line = preview_or_error("", Q.SCHEDULE, NOW)
     assert draft is None and "empty" in line
 
 
 def test_quadrant_name() -> None:
     assert [quadrant_name(q) for q in Quadrant] == ["Do first", "Schedule", "Delegate", "Eliminate"]
-    assert [quadrant_name(q, "fr") for q in Quadrant] == [
+    with using_language("fr"):
+        french = [quadrant_name(q) for q in Quadrant]
+    assert french == [
         "Faire",
         "Planifier",
         "Déléguer",
@@ -301,5 +305,6 @@ def _check(draft: Draft) -> None:
     assert len({t.casefold() for t in draft.tags}) == len(draft.tags)
     assert draft.delegate is None or (draft.delegate and not draft.delegate.startswith("@"))
     for lang in ("en", "fr"):
-        line = preview(draft, NOW, lang=lang)
+        with using_language(lang):
+            line = preview(draft, NOW)
         assert line.startswith("→ ") and "\n" not in line

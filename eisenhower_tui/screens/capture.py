@@ -119,7 +119,6 @@ class CaptureApp(CleanPasteApp):
             self.draft,
             self.clock(),
             default_label=self._default_label(),
-            lang=self.config.language,
             horizon=self.config.horizon,
             explicit=self.quadrant_given,
         )

@@ -46,7 +46,6 @@ class QuickAddScreen(_Dialog):
         now: datetime,
         *,
         week_start: int = 0,
-        lang: str = "en",
         default_label: str | None = None,
         horizon: timedelta | None = None,
     ) -> None:
@@ -55,7 +54,6 @@ class QuickAddScreen(_Dialog):
         self.default_quadrant = default_quadrant
         self.now = now
         self.week_start = week_start
-        self.lang = lang
         self.default_label = default_label or _("focused pane")
         self.draft: Draft | None = None
         self._confirm_past = False
@@ -100,7 +98,6 @@ class QuickAddScreen(_Dialog):
                 self.draft,
                 self.now,
                 default_label=self.default_label,
-                lang=self.lang,
                 horizon=self.horizon,
             )
         )
@@ -131,13 +128,12 @@ class DeadlineScreen(_Dialog):
     class Result:
         due: str | None
 
-    def __init__(self, task: Task, now: datetime, *, week_start: int = 0, lang: str = "en") -> None:
+    def __init__(self, task: Task, now: datetime, *, week_start: int = 0) -> None:
         super().__init__()
         self.task_title = task.title
         self.current = task.due
         self.now = now
         self.week_start = week_start
-        self.lang = lang
         self.deadline: Deadline | None = None
         self._confirm_past = False
 
@@ -155,7 +151,7 @@ class DeadlineScreen(_Dialog):
     def on_mount(self) -> None:
         shown = self.query_one("#deadline-preview", Static)
         if self.current:
-            shown.update(_("Now: ") + describe_due(self.current, self.now, self.lang))
+            shown.update(_("Now: ") + describe_due(self.current, self.now))
         else:
             shown.update(_("No deadline yet."))
 
@@ -175,7 +171,7 @@ class DeadlineScreen(_Dialog):
             shown.update(f"✗ {exc}")
             shown.set_class(True, "error")
             return
-        message = describe_due(self.deadline.due, self.now, self.lang)
+        message = describe_due(self.deadline.due, self.now)
         if self.deadline.in_past:
             message += "  ⚠ " + _("in the past")
         shown.update(message)

@@ -120,7 +120,6 @@ class MatrixScreen(FileLink):
                 task_list = TaskList(
                     now=now,
                     horizon=self.config.horizon_or_default,
-                    lang=self.config.language,
                     id=f"list-{int(quadrant)}",
                 )
                 pane = QuadrantPane(quadrant, task_list)
@@ -267,7 +266,6 @@ class MatrixScreen(FileLink):
                 quadrant,
                 self.clock(),
                 week_start=self.config.week_start,
-                lang=self.config.language,
                 default_label=_("this pane"),
                 horizon=self.horizon,
             ),
@@ -314,9 +312,7 @@ class MatrixScreen(FileLink):
                 self.commit_edits([edit], _("deadline"), follow=task.id)
 
         self.app.push_screen(
-            DeadlineScreen(
-                task, self.clock(), week_start=self.config.week_start, lang=self.config.language
-            ),
+            DeadlineScreen(task, self.clock(), week_start=self.config.week_start),
             chosen,
         )
 

@@ -79,7 +79,6 @@ class TaskList(ScrollView, can_focus=True):
         *,
         now: datetime | None = None,
         horizon: timedelta = timedelta(hours=48),
-        lang: str = "en",
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -88,7 +87,6 @@ class TaskList(ScrollView, can_focus=True):
         self.tasks: list[Task] = []
         self.now = now or datetime.now().astimezone()
         self.horizon = horizon
-        self.lang = lang
         self.new_ids: set[str] = set()
 
     # data in
@@ -204,7 +202,7 @@ class TaskList(ScrollView, can_focus=True):
         right: list[Segment] = []
         if task.due:
             closeness = due_closeness(task.due, self.now, self.horizon)
-            label = humanize_due(task.due, self.now, self.lang)
+            label = humanize_due(task.due, self.now)
             due_style = base if done else base + style(f"task-list--{closeness}")
             right.append(Segment(label, due_style))
         # Separators are plain cells, so a tag's colour never bleeds into the gap before it.
