@@ -19,7 +19,7 @@ from dateutil import tz
 from icalendar import Calendar
 
 from eisenhower_tui.domain.tasks import new_task
-from eisenhower_tui.interop import (
+from eisenhower_tui.formats import (
     csv_guard,
     csv_unguard,
     detect_format,
