@@ -473,24 +473,6 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_export(args: argparse.Namespace) -> int:
-    from .interop import cmd_export as run
-
-    return run(args, _store(args))
-
-
-def cmd_import(args: argparse.Namespace) -> int:
-    from .interop import cmd_import as run
-
-    return run(args, _store(args))
-
-
-def cmd_merge(args: argparse.Namespace) -> int:
-    from .merge import cmd_merge as run
-
-    return run(args, _store(args))
-
-
 def run_tui(args: argparse.Namespace) -> int:
     """Bare ``eisenhower``: open the store first so a bad file exits 1 before drawing anything."""
     from .paths import resolve_db_path
@@ -531,6 +513,169 @@ def run_capture(args: argparse.Namespace) -> int:
     app = CaptureApp(store, config=config, default_quadrant=quadrant)
     app.run()
     return app.return_code if app.return_code is not None else 1
+
+
+# --- import, export, merge ---------------------------------------------------------------------
+# The formats themselves live in .formats and the merge rule in .domain.merge (both pure); these
+# commands do the file side. Every module is imported inside the function so `add` stays light.
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Print or write the export; reading the store never writes it."""
+    from .formats import render_export, select_for_export
+    from .i18n import ngettext
+
+    store = _store(args)
+    now = _now()
+    tasks = select_for_export(store.read().tasks, include_done=bool(args.all), now=now)
+    payload = render_export(args.format, tasks, now)
+    output = getattr(args, "output", None)
+    if output and output != "-":
+        target = Path(output).expanduser()
+        _write_export(target, payload, store.path)
+        exported = ngettext(
+            "Exported {n} task as {format} to {target}",
+            "Exported {n} tasks as {format} to {target}",
+            len(tasks),
+        )
+        print(exported.format(n=len(tasks), format=args.format, target=target))
+    else:
+        sys.stdout.buffer.write(payload)
+        sys.stdout.flush()
+    return EXIT_OK
+
+
+def _write_export(target: Path, payload: bytes, db_path: Path) -> None:
+    """Atomically, through the store's writer: a new file is 0600 (tasks are private)."""
+    from .store import write_atomic
+
+    if target.resolve() == db_path.resolve():
+        raise InvalidTask(
+            _(
+                "{target} is the task file itself; choose another output file (nothing was written)"
+            ).format(target=target)
+        )
+    if target.is_dir():
+        raise InvalidTask(
+            _("{target} is a folder; give a file name after -o").format(target=target)
+        )
+    if not target.parent.is_dir():
+        raise StoreError(
+            _("Cannot write the export to {target}: the folder {folder} does not exist.").format(
+                target=target, folder=target.parent
+            )
+        )
+    write_atomic(target, payload, temp_prefix=f".{target.name}.")
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Validate everything first; then plan and write under one lock, or not at all."""
+    from .formats import ImportPlan, import_summary, parse_import, plan_import
+    from .i18n import ngettext
+
+    store = _store(args)
+    now = _now()
+    text = _read_import(args.file)
+    try:
+        parsed = parse_import(text, args.format, now)
+    except InvalidTask as exc:
+        raise InvalidTask(
+            _("cannot import {file}: {error}. Nothing was written.").format(
+                file=args.file, error=exc
+            )
+        ) from None
+    if parsed.problems and not args.skip_invalid:
+        count = len(parsed.problems)
+        listing = "\n".join(f"  {problem}" for problem in parsed.problems)
+        invalid = ngettext(
+            "{file} has {count} invalid record; nothing was imported:\n{listing}\n"
+            "Fix it, or pass --skip-invalid to import the valid ones.",
+            "{file} has {count} invalid records; nothing was imported:\n{listing}\n"
+            "Fix them, or pass --skip-invalid to import the valid ones.",
+            count,
+        )
+        raise InvalidTask(invalid.format(file=args.file, count=count, listing=listing))
+    for problem in parsed.problems:
+        print("eisenhower: " + _("skipped {problem}").format(problem=problem), file=sys.stderr)
+    skipped = [*parsed.problems, *parsed.skipped]
+    if args.dry_run:
+        plan = plan_import(parsed.items, _tasks_on_disk(store))
+        print(import_summary(plan, skipped, dry_run=True))
+        return EXIT_OK
+    plan = ImportPlan()
+    if parsed.items:
+        with store.transaction() as txn:
+            try:
+                existing = txn.all(include_deleted=True)
+            except ValueError as exc:
+                raise StoreError(
+                    _("Cannot read the task file {path}: {error}.").format(
+                        path=store.path, error=exc
+                    )
+                ) from None
+            plan = plan_import(parsed.items, existing)
+            if plan.writes:
+                txn.put_many(plan.writes)
+    print(import_summary(plan, skipped))
+    return EXIT_OK
+
+
+def _read_import(name: str) -> str:
+    """The import file as text, or InvalidTask (exit 2) with what is wrong with it."""
+    from .store import read_given_file
+
+    if name == "-":
+        raw = sys.stdin.buffer.read()
+    else:
+        raw = read_given_file(
+            Path(name).expanduser(),
+            lambda reason: _("cannot import {name}: {reason}").format(name=name, reason=reason),
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidTask(
+            _(
+                "cannot import {name}: it is not UTF-8 text (byte {byte}); save it as UTF-8 "
+                "and try again. Nothing was written."
+            ).format(name=name, byte=exc.start)
+        ) from None
+    if "\x00" in text:
+        raise InvalidTask(
+            _("cannot import {name}: it is a binary file, not text").format(name=name)
+        )
+    return text
+
+
+def _tasks_on_disk(store: Any) -> list[Task]:
+    """Every record on disk including tombstones, without locking or writing (for --dry-run)."""
+    records = store.read_records()
+    try:
+        return [Task.from_record(record) for record in records]
+    except ValueError as exc:
+        raise StoreError(
+            _("Cannot read the task file {path}: {error}. Nothing was written.").format(
+                path=store.path, error=exc
+            )
+        ) from None
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    """Merge a sync tool's conflict copy and say what changed and that the copy may now go."""
+    from .merge import _print_changes, merge_copy
+
+    store = _store(args)
+    copy = Path(args.file).expanduser()
+    report, before, after = merge_copy(store, copy)
+    merged = _("Merged {copy} into {path}: {summary}.")
+    print(merged.format(copy=copy, path=store.path, summary=report.summary()))
+    _print_changes(report, before, after)
+    done = _(
+        "Everything in the copy is now in the task file; you may delete {copy} "
+        "(it was left in place)."
+    )
+    print(done.format(copy=copy))
+    return EXIT_OK
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

@@ -23,7 +23,7 @@ from .csv_format import CSV_COLUMNS, csv_guard, csv_unguard, export_csv, looks_l
 from .ics import ICS_PRIORITY, export_ics
 from .json_format import export_json, json_error, parse_ours
 from .markdown import export_markdown
-from .plan import ImportPlan, plan_import
+from .plan import ImportPlan, import_summary, plan_import
 from .taskwarrior import is_taskwarrior, json_lines, parse_taskwarrior, taskwarrior_due
 from .todotxt import parse_todotxt
 
@@ -39,6 +39,7 @@ __all__ = [
     "csv_guard",
     "csv_unguard",
     "detect_format",
+    "import_summary",
     "normalise_due",
     "parse_import",
     "plan_import",

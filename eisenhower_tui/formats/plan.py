@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from ..i18n import _, ngettext
 from ..model import Task
 from .common import Incoming, content_key, is_newer
 
-__all__ = ["ImportPlan", "plan_import"]
+__all__ = ["ImportPlan", "import_summary", "plan_import"]
 
 
 @dataclass(slots=True)
@@ -81,3 +82,34 @@ def plan_import(items: Sequence[Incoming], existing: Sequence[Task]) -> ImportPl
         else:
             plan.new.append(task)
     return plan
+
+
+_SUMMARY_DETAILS = 3
+
+
+def import_summary(plan: ImportPlan, skipped: Sequence[str], *, dry_run: bool = False) -> str:
+    """The one line an import prints: counts, and the first reasons a record was skipped."""
+    new = len(plan.new)
+    if dry_run:
+        head = ngettext("Would import {n} new", "Would import {n} new", new)
+    else:
+        head = ngettext("Imported {n} new", "Imported {n} new", new)
+    present = ngettext("{n} already present", "{n} already present", plan.present)
+    parts = [head.format(n=new), present.format(n=plan.present)]
+    if plan.updated:
+        updated = ngettext(
+            "{n} updated (newer in the file)", "{n} updated (newer in the file)", len(plan.updated)
+        )
+        parts.append(updated.format(n=len(plan.updated)))
+    if skipped:
+        # The first clause of each reason: the full ones are on stderr, and "; " separates here
+        # (French puts a no-break space before the semicolon: rstrip drops it, and the
+        # translated separator puts it back).
+        firsts = (reason.split("; ")[0].rstrip() for reason in skipped[:_SUMMARY_DETAILS])
+        reasons = _("; ").join(firsts)
+        more = len(skipped) - _SUMMARY_DETAILS
+        if more > 0:
+            reasons += ngettext("; and {n} more", "; and {n} more", more).format(n=more)
+        count = ngettext("{n} skipped ({reasons})", "{n} skipped ({reasons})", len(skipped))
+        parts.append(count.format(n=len(skipped), reasons=reasons))
+    return ", ".join(parts)
