@@ -662,20 +662,39 @@ def _tasks_on_disk(store: Any) -> list[Task]:
 
 def cmd_merge(args: argparse.Namespace) -> int:
     """Merge a sync tool's conflict copy and say what changed and that the copy may now go."""
-    from .merge import _print_changes, merge_copy
+    from .conflicts import merge_copy
+    from .model import sanitize_line
 
     store = _store(args)
     copy = Path(args.file).expanduser()
     report, before, after = merge_copy(store, copy)
+    shown_copy = sanitize_line(str(copy))
     merged = _("Merged {copy} into {path}: {summary}.")
-    print(merged.format(copy=copy, path=store.path, summary=report.summary()))
-    _print_changes(report, before, after)
+    print(merged.format(copy=shown_copy, path=store.path, summary=report.summary()))
+    for mark, ids in (
+        ("+", report.added),
+        ("~", report.updated),
+        ("-", report.deleted),
+        ("^", report.restored),
+    ):
+        for task_id in ids:
+            record = after.get(task_id) or before.get(task_id) or {}
+            print(_change_line(mark, task_id, record.get("title", "")))
     done = _(
         "Everything in the copy is now in the task file; you may delete {copy} "
         "(it was left in place)."
     )
-    print(done.format(copy=copy))
+    print(done.format(copy=shown_copy))
     return EXIT_OK
+
+
+def _change_line(mark: str, task_id: str, title: object) -> str:
+    """``  + 1a2b3c4d  Title``: one cleaned line, the title cut at 60 characters."""
+    from .model import sanitize_line
+
+    line = sanitize_line(str(title))
+    line = line if len(line) <= 60 else line[:59] + "…"
+    return f"  {mark} {sanitize_line(task_id)[:8]}  {line}"
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

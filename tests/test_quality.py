@@ -22,7 +22,6 @@ PURE_MODULES = [
     "config",
     "paths",
     "i18n",
-    "merge",
     "formats",
     "conflicts",
     "domain",

@@ -27,9 +27,9 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from ..config import Config
+from ..conflicts import find_conflict_copies, merge_copy
 from ..domain.tasks import new_task
 from ..i18n import _, ngettext
-from ..merge import find_conflict_copies, merge_copy
 from ..model import (
     DEFAULT_HORIZON,
     InvalidTask,
