@@ -538,7 +538,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             "Exported {n} tasks as {format} to {target}",
             len(tasks),
         )
-        print(exported.format(n=len(tasks), format=args.format, target=target))
+        print(exported.format(n=len(tasks), format=args.format, target=_safe(target)))
     else:
         sys.stdout.buffer.write(payload)
         sys.stdout.flush()
@@ -553,16 +553,16 @@ def _write_export(target: Path, payload: bytes, db_path: Path) -> None:
         raise InvalidTask(
             _(
                 "{target} is the task file itself; choose another output file (nothing was written)"
-            ).format(target=target)
+            ).format(target=_safe(target))
         )
     if target.is_dir():
         raise InvalidTask(
-            _("{target} is a folder; give a file name after -o").format(target=target)
+            _("{target} is a folder; give a file name after -o").format(target=_safe(target))
         )
     if not target.parent.is_dir():
         raise StoreError(
             _("Cannot write the export to {target}: the folder {folder} does not exist.").format(
-                target=target, folder=target.parent
+                target=_safe(target), folder=_safe(target.parent)
             )
         )
     write_atomic(target, payload, temp_prefix=f".{target.name}.")
@@ -581,12 +581,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     except InvalidTask as exc:
         raise InvalidTask(
             _("cannot import {file}: {error}. Nothing was written.").format(
-                file=args.file, error=exc
+                file=_safe(args.file), error=_safe(exc)
             )
         ) from None
     if parsed.problems and not args.skip_invalid:
         count = len(parsed.problems)
-        listing = "\n".join(f"  {problem}" for problem in parsed.problems)
+        listing = "\n".join(f"  {_safe(problem)}" for problem in parsed.problems)
         invalid = ngettext(
             "{file} has {count} invalid record; nothing was imported:\n{listing}\n"
             "Fix it, or pass --skip-invalid to import the valid ones.",
@@ -594,13 +594,14 @@ def cmd_import(args: argparse.Namespace) -> int:
             "Fix them, or pass --skip-invalid to import the valid ones.",
             count,
         )
-        raise InvalidTask(invalid.format(file=args.file, count=count, listing=listing))
+        raise InvalidTask(invalid.format(file=_safe(args.file), count=count, listing=listing))
     for problem in parsed.problems:
-        print("eisenhower: " + _("skipped {problem}").format(problem=problem), file=sys.stderr)
+        skipped_one = _("skipped {problem}").format(problem=_safe(problem))
+        print("eisenhower: " + skipped_one, file=sys.stderr)
     skipped = [*parsed.problems, *parsed.skipped]
     if args.dry_run:
         plan = plan_import(parsed.items, _tasks_on_disk(store))
-        print(import_summary(plan, skipped, dry_run=True))
+        print(_safe(import_summary(plan, skipped, dry_run=True)))
         return EXIT_OK
     plan = ImportPlan()
     if parsed.items:
@@ -616,7 +617,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             plan = plan_import(parsed.items, existing)
             if plan.writes:
                 txn.put_many(plan.writes)
-    print(import_summary(plan, skipped))
+    print(_safe(import_summary(plan, skipped)))
     return EXIT_OK
 
 
@@ -624,12 +625,13 @@ def _read_import(name: str) -> str:
     """The import file as text, or InvalidTask (exit 2) with what is wrong with it."""
     from .store import read_given_file
 
+    shown = _safe(name)
     if name == "-":
         raw = sys.stdin.buffer.read()
     else:
         raw = read_given_file(
             Path(name).expanduser(),
-            lambda reason: _("cannot import {name}: {reason}").format(name=name, reason=reason),
+            lambda reason: _("cannot import {name}: {reason}").format(name=shown, reason=reason),
         )
     try:
         text = raw.decode("utf-8-sig")
@@ -638,11 +640,11 @@ def _read_import(name: str) -> str:
             _(
                 "cannot import {name}: it is not UTF-8 text (byte {byte}); save it as UTF-8 "
                 "and try again. Nothing was written."
-            ).format(name=name, byte=exc.start)
+            ).format(name=shown, byte=exc.start)
         ) from None
     if "\x00" in text:
         raise InvalidTask(
-            _("cannot import {name}: it is a binary file, not text").format(name=name)
+            _("cannot import {name}: it is a binary file, not text").format(name=shown)
         )
     return text
 
@@ -663,12 +665,11 @@ def _tasks_on_disk(store: Any) -> list[Task]:
 def cmd_merge(args: argparse.Namespace) -> int:
     """Merge a sync tool's conflict copy and say what changed and that the copy may now go."""
     from .conflicts import merge_copy
-    from .model import sanitize_line
 
     store = _store(args)
     copy = Path(args.file).expanduser()
     report, before, after = merge_copy(store, copy)
-    shown_copy = sanitize_line(str(copy))
+    shown_copy = _safe(copy)
     merged = _("Merged {copy} into {path}: {summary}.")
     print(merged.format(copy=shown_copy, path=store.path, summary=report.summary()))
     for mark, ids in (
@@ -690,11 +691,20 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 def _change_line(mark: str, task_id: str, title: object) -> str:
     """``  + 1a2b3c4d  Title``: one cleaned line, the title cut at 60 characters."""
+    line = _safe(title)
+    line = line if len(line) <= 60 else line[:59] + "…"
+    return f"  {mark} {_safe(task_id)[:8]}  {line}"
+
+
+def _safe(text: object) -> str:
+    """A file name, value or message about to reach the terminal: one line, no escapes.
+
+    File names and the values quoted in messages come from outside (a file name can hold an
+    escape sequence too), so they are cleaned like titles before they are printed.
+    """
     from .model import sanitize_line
 
-    line = sanitize_line(str(title))
-    line = line if len(line) <= 60 else line[:59] + "…"
-    return f"  {mark} {sanitize_line(task_id)[:8]}  {line}"
+    return sanitize_line(str(text))
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

@@ -9,6 +9,7 @@ import os
 import shutil
 import stat
 import subprocess
+import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -643,3 +644,69 @@ def test_plan_import_prefers_ids_then_content() -> None:
     renamed[1].title = "Buy oat milk"
     plan = plan_import(parsed.items, renamed)
     assert (len(plan.new), plan.present) == (0, 2)
+
+
+# --- exports as clean as `list` -----------------------------------------------------------------
+
+HOSTILE = ["\x1b]0;pwned\x07", "\x1b]52;c;aGVsbG8=\x07", "\x9b31m", "\u202e"]
+BIDI_OVERRIDES = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+def assert_terminal_safe(text: str) -> None:
+    """No ESC, no C1 control (U+0080-U+009F), no bidi override or isolate."""
+    assert "\x1b" not in text
+    assert not [ch for ch in text if 0x80 <= ord(ch) <= 0x9F]
+    assert not [ch for ch in text if ch in BIDI_OVERRIDES]
+
+
+def write_hostile_task_file(db: Path) -> None:
+    """A task file written by hand or by another tool: nothing cleaned on the way in."""
+    records = {}
+    for number, bad in enumerate(HOSTILE, 1):
+        records[str(number)] = {
+            "id": f"6f1c9a8e-2b7d-4c3e-9a51-0d2e8f4b7c1{number}",
+            "title": f"Task {number} {bad} end",
+            "notes": f"first {bad}\nsecond {bad}",
+            "urgent": number % 2 == 0,
+            "important": True,
+            "due": "2027-01-05" if number < 3 else "2027-01-05T17:00:00+01:00",
+            "tags": [f"tag{bad}{number}"],
+            "delegate": f"bob{bad}",
+            "done": None if number < 4 else "2026-11-21T08:00:00+00:00",
+            "created": "2026-11-20T09:00:00+00:00",
+            "updated": "2026-11-20T09:00:00+00:00",
+            f"x_field{bad}": {"nested": [f"value {bad}"]},
+        }
+    db.write_text(json.dumps({"tasks": records, "meta": {"1": {"schema_version": 1}}}))
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "markdown", "ics"])
+def test_exports_of_a_hostile_task_file_carry_no_escape_c1_or_bidi(db: Path, fmt: str) -> None:
+    write_hostile_task_file(db)
+    result = subprocess.run(  # the bytes exactly as a terminal would receive them
+        [sys.executable, "-m", "eisenhower_tui", "--db", str(db), "export", "-f", fmt, "--all"],
+        capture_output=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    text = result.stdout.decode("utf-8")
+    assert_terminal_safe(text)
+    assert "Task 1" in text and "end" in text
+    if fmt == "json":
+        records = json.loads(text)
+        assert len(records) == 4
+        assert_terminal_safe(json.dumps(records, ensure_ascii=False))  # jq -r prints the values
+        assert records[0]["notes"].count("\n") == 1  # notes keep their lines
+
+
+def test_import_messages_quote_file_names_headers_and_values_cleanly(
+    tmp_path: Path, db: Path
+) -> None:
+    source = tmp_path / "bad\x1b]0;pwned\x07name.csv"
+    source.write_text("title,quadrant,due\nok,\x1b]52;c;aGVsbG8=\x07,2027-01-01\n")
+    result = run_cli("import", str(source), db=db)
+    assert result.returncode == 2
+    assert "badname.csv" in result.stderr
+    assert "line 2:" in result.stderr
+    assert_terminal_safe(result.stderr)
+    assert not db.exists()

@@ -18,7 +18,15 @@ from datetime import datetime
 
 from ..i18n import _
 from ..model import InvalidTask, Task, pane_order
-from .common import Incoming, ParsedImport, content_key, finish, normalise_due, shown
+from .common import (
+    Incoming,
+    ParsedImport,
+    content_key,
+    export_safe,
+    finish,
+    normalise_due,
+    shown,
+)
 from .csv_format import CSV_COLUMNS, csv_guard, csv_unguard, export_csv, looks_like_csv, parse_csv
 from .ics import ICS_PRIORITY, export_ics
 from .json_format import export_json, json_error, parse_ours
@@ -60,6 +68,8 @@ def select_for_export(tasks: Iterable[Task], *, include_done: bool, now: datetim
 
 
 def render_export(fmt: str, tasks: Sequence[Task], now: datetime) -> bytes:
+    """The export as bytes; every text in it cleaned first, whatever the file held."""
+    tasks = [export_safe(task) for task in tasks]
     if fmt == "json":
         return export_json(tasks)
     if fmt == "csv":

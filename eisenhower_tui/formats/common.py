@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, tzinfo
 from typing import Any
 
@@ -15,7 +15,7 @@ from dateutil import tz as dtz
 
 from ..dates import MAX_YEAR, MIN_YEAR
 from ..i18n import _
-from ..model import InvalidTask, Quadrant, Task, parse_stamp, sanitize_line
+from ..model import InvalidTask, Quadrant, Task, parse_stamp, sanitize_line, sanitize_notes
 
 __all__ = [
     "DEFAULT_QUADRANT",
@@ -23,6 +23,7 @@ __all__ = [
     "ParsedImport",
     "canonical_id",
     "content_key",
+    "export_safe",
     "finish",
     "is_newer",
     "normalise_due",
@@ -71,6 +72,74 @@ def shown(value: object) -> str:
 def at(where: str, error: object) -> str:
     """A problem of one record: where it is, then what is wrong."""
     return _("{where}: {error}").format(where=where, error=error)
+
+
+# --- text leaving the program -------------------------------------------------------------------
+
+
+def _plain(text: str) -> bool:
+    """Printable ASCII: nothing a terminal could run, so cleaning can be skipped (most text)."""
+    return text.isascii() and text.isprintable()
+
+
+def _safe_line(text: str) -> str:
+    return text if _plain(text) else sanitize_line(text)
+
+
+def _safe_optional(text: str | None) -> str | None:
+    return None if text is None else _safe_line(text)
+
+
+def _safe_text(text: str) -> str:
+    return text if _plain(text) else sanitize_notes(text)
+
+
+def _safe_value(value: Any) -> Any:
+    """An unknown field's value with every string in it cleaned (JSON: dicts, lists, scalars)."""
+    if isinstance(value, str):
+        return _safe_text(value)
+    if isinstance(value, dict):
+        return {_safe_line(str(key)): _safe_value(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_safe_value(item) for item in value]
+    return value
+
+
+def export_safe(task: Task) -> Task:
+    """The task as an export may show it: every text field cleaned, as `list` shows it.
+
+    Titles are cleaned on the way in, but a task file written by another tool or by hand may
+    still hold escape sequences, C1 controls or bidi overrides, and an export printed to a
+    terminal must not retitle it or write its clipboard (OSC 52). JSON escapes only C0
+    controls, so its strings are cleaned too, and so are unknown fields the JSON carries.
+    The same object comes back when nothing needs cleaning.
+    """
+    stamps = (task.due, task.done, task.created, task.updated, task.escalated, task.escalated_for)
+    if (
+        not task.extra
+        and _plain(task.id)
+        and _plain(task.title)
+        and _plain(task.notes.replace("\n", ""))
+        and all(map(_plain, task.tags))
+        and (task.delegate is None or _plain(task.delegate))
+        and all(stamp is None or _plain(stamp) for stamp in stamps)
+    ):
+        return task
+    return replace(
+        task,
+        id=_safe_line(task.id),
+        title=_safe_line(task.title) or "?",
+        notes=_safe_text(task.notes),
+        tags=[_safe_line(tag) for tag in task.tags],
+        delegate=_safe_optional(task.delegate),
+        due=_safe_optional(task.due),
+        done=_safe_optional(task.done),
+        created=_safe_line(task.created),
+        updated=_safe_line(task.updated),
+        escalated=_safe_optional(task.escalated),
+        escalated_for=_safe_optional(task.escalated_for),
+        extra=_safe_value(task.extra),
+    )
 
 
 # --- dates --------------------------------------------------------------------------------------
