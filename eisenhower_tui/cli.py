@@ -114,14 +114,29 @@ def build_parser() -> argparse.ArgumentParser:
     due.add_argument("when", nargs="+", metavar="WHEN|none")
 
     exp = sub.add_parser("export", parents=[common], help="export tasks")
-    exp.add_argument("--format", "-f", choices=["json", "csv", "markdown", "ics"], default="json")
-    exp.add_argument("-o", "--output", metavar="FILE")
-    exp.add_argument("--all", "-a", action="store_true", help="include done tasks")
+    exp.add_argument(
+        "--format",
+        "-f",
+        choices=["json", "csv", "markdown", "ics"],
+        default="json",
+        help="json and csv carry every task, done ones included (default: json)",
+    )
+    exp.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    exp.add_argument(
+        "--all", "-a", action="store_true", help="markdown and ics: include done tasks too"
+    )
 
     imp = sub.add_parser("import", parents=[common], help="import tasks from a file")
-    imp.add_argument("file", metavar="FILE")
-    imp.add_argument("--format", "-f", choices=["json", "taskwarrior", "todotxt", "csv"])
-    imp.add_argument("--dry-run", action="store_true", help="show what would change")
+    imp.add_argument("file", metavar="FILE", help="the file to import; '-' reads stdin")
+    imp.add_argument(
+        "--format",
+        "-f",
+        choices=["json", "taskwarrior", "todotxt", "csv", "ics"],
+        help="default: from the file's extension, then its content",
+    )
+    imp.add_argument(
+        "--dry-run", action="store_true", help="list what would be added; write nothing"
+    )
     imp.add_argument("--skip-invalid", action="store_true", help="import the valid lines only")
 
     merge = sub.add_parser("merge", parents=[common], help="merge a sync-conflict copy by id")
@@ -522,12 +537,13 @@ def run_capture(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Print or write the export; reading the store never writes it."""
-    from .formats import render_export, select_for_export
+    from .formats import FULL_EXPORTS, render_export, select_for_export
     from .i18n import ngettext
 
     store = _store(args)
     now = _now()
-    tasks = select_for_export(store.read().tasks, include_done=bool(args.all), now=now)
+    include_done = bool(args.all) or args.format in FULL_EXPORTS
+    tasks = select_for_export(store.read().tasks, include_done=include_done, now=now)
     payload = render_export(args.format, tasks, now)
     output = getattr(args, "output", None)
     if output and output != "-":
@@ -577,7 +593,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     now = _now()
     text = _read_import(args.file)
     try:
-        parsed = parse_import(text, args.format, now)
+        parsed = parse_import(text, args.format, now, name=args.file)
     except InvalidTask as exc:
         raise InvalidTask(
             _("cannot import {file}: {error}. Nothing was written.").format(
@@ -602,6 +618,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.dry_run:
         plan = plan_import(parsed.items, _tasks_on_disk(store))
         print(_safe(import_summary(plan, skipped, dry_run=True)))
+        for mark, tasks in (("+", plan.new), ("~", plan.updated)):
+            for task in tasks:
+                print(_change_line(mark, task.id, task.title))
         return EXIT_OK
     plan = ImportPlan()
     if parsed.items:

@@ -4,10 +4,16 @@ Pure: formats never read or write files and never print. They take text (import)
 (export) and return data or bytes; the ``import``/``export`` commands in :mod:`..cli` do the
 file side. Every imported record becomes a task through :func:`..domain.tasks.build_task`.
 
-Export: ``json`` (lossless, the ``list --json`` objects), ``csv``, ``markdown``, ``ics``.
-Import: ``json`` (ours), ``taskwarrior``, ``todotxt``, ``csv``; see each module for its rules.
-Any bad record means nothing is written (exit 2), unless ``--skip-invalid``; re-importing adds
-nothing twice (:mod:`.plan`).
+Export: ``json`` (lossless, the ``list --json`` objects), ``csv``, ``markdown``, ``ics``. JSON
+and CSV are data and carry every task, done ones included; markdown and ics are for reading and
+show open tasks unless ``--all``. Every text is cleaned on the way out
+(:func:`.common.export_safe`).
+
+Import: ``json`` (ours), ``taskwarrior``, ``todotxt``, ``csv``, ``ics``; see each module for its
+rules. Without ``--format`` the reader is picked by the file's extension, then its content: a
+``.csv`` file is always CSV, a ``.ics`` file iCalendar, a ``.json`` file ours or Taskwarrior's;
+only text that is none of those is todo.txt. Any bad record means nothing is written (exit 2),
+unless ``--skip-invalid``; re-importing adds nothing twice (:mod:`.plan`).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from pathlib import PurePath
 
 from ..i18n import _
 from ..model import InvalidTask, Task, pane_order
@@ -28,7 +35,7 @@ from .common import (
     shown,
 )
 from .csv_format import CSV_COLUMNS, csv_guard, csv_unguard, export_csv, looks_like_csv, parse_csv
-from .ics import ICS_PRIORITY, export_ics
+from .ics import ICS_PRIORITY, export_ics, looks_like_ics, parse_ics
 from .json_format import export_json, json_error, parse_ours
 from .markdown import export_markdown
 from .plan import ImportPlan, import_summary, plan_import
@@ -38,6 +45,7 @@ from .todotxt import parse_todotxt
 __all__ = [
     "CSV_COLUMNS",
     "EXPORT_FORMATS",
+    "FULL_EXPORTS",
     "ICS_PRIORITY",
     "IMPORT_FORMATS",
     "ImportPlan",
@@ -57,7 +65,11 @@ __all__ = [
 ]
 
 EXPORT_FORMATS = ("json", "csv", "markdown", "ics")
-IMPORT_FORMATS = ("json", "taskwarrior", "todotxt", "csv")
+IMPORT_FORMATS = ("json", "taskwarrior", "todotxt", "csv", "ics")
+# Data formats: they carry every task, done ones included, with or without --all.
+FULL_EXPORTS = frozenset({"json", "csv"})
+# What a file's extension says for sure; content decides the rest.
+_BY_EXTENSION = {".csv": "csv", ".ics": "ics", ".ical": "ics", ".ifb": "ics", ".vcs": "ics"}
 
 
 def select_for_export(tasks: Iterable[Task], *, include_done: bool, now: datetime) -> list[Task]:
@@ -91,9 +103,12 @@ def _looks_like_json(text: str) -> bool:
     return head in ("[{", '{"', "[]", "{}") or first_line in ("[", "{")
 
 
-def detect_format(text: str) -> str:
-    """Guess the format from the content."""
-    if _looks_like_json(text):
+def detect_format(text: str, name: str | None = None) -> str:
+    """The reader for a file: by its extension when that is certain, else by its content."""
+    suffix = PurePath(name).suffix.lower() if name else ""
+    if suffix in _BY_EXTENSION:
+        return _BY_EXTENSION[suffix]
+    if suffix == ".json" or _looks_like_json(text):
         try:
             data = json.loads(text)
         except ValueError:
@@ -102,18 +117,27 @@ def detect_format(text: str) -> str:
                 return "taskwarrior"
             return "json"  # parsing it again gives the user the JSON error
         return "taskwarrior" if is_taskwarrior(data) else "json"
+    if looks_like_ics(text):
+        return "ics"
     if looks_like_csv(text):
         return "csv"
     return "todotxt"
 
 
-def parse_import(text: str, fmt: str | None, now: datetime) -> ParsedImport:
-    """Validate every record; raise InvalidTask only when the whole file is unusable."""
-    fmt = fmt or detect_format(text)
+def parse_import(
+    text: str, fmt: str | None, now: datetime, *, name: str | None = None
+) -> ParsedImport:
+    """Validate every record; raise InvalidTask only when the whole file is unusable.
+
+    ``name`` is the file's name, whose extension helps pick the reader when ``fmt`` is None.
+    """
+    fmt = fmt or detect_format(text, name)
     if fmt == "todotxt":
         return finish(parse_todotxt(text, now))
     if fmt == "csv":
         return finish(parse_csv(text, now))
+    if fmt == "ics":
+        return finish(parse_ics(text, now))
     if fmt not in ("json", "taskwarrior"):
         raise InvalidTask(
             _("'{format}' is not an import format; use {formats}").format(

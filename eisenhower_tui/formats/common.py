@@ -149,6 +149,18 @@ def local_zone(now: datetime) -> tzinfo:
     return now.tzinfo or dtz.tzlocal()
 
 
+def in_zone(moment: datetime, zone: tzinfo) -> datetime:
+    """``moment.astimezone(zone)``, or the moment as given when that would leave year 9999.
+
+    The calendar ends at 9999-12-31: 23:59:59 UTC that day is already year 10000 in Paris, and
+    Python raises OverflowError there. The instant is the same either way.
+    """
+    try:
+        return moment.astimezone(zone)
+    except (OverflowError, ValueError):
+        return moment
+
+
 def check_year(year: int, text: str) -> None:
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise InvalidTask(
@@ -191,7 +203,7 @@ def normalise_due(value: Any, zone: tzinfo, name: str = "due date") -> str | Non
             ).format(name=what, value=shown(text))
         ) from None
     check_year(moment.year, text)
-    return _with_offset(moment, zone, text)
+    return with_offset(moment, zone)
 
 
 def normalise_stamp(value: Any, zone: tzinfo, name: str) -> str | None:
@@ -210,12 +222,16 @@ def normalise_stamp(value: Any, zone: tzinfo, name: str) -> str | None:
             _("'{name}' {value} is not an ISO date-time").format(name=name, value=shown(text))
         ) from None
     check_year(moment.year, text)
-    return _with_offset(moment, zone, text)
+    return with_offset(moment, zone)
 
 
-def _with_offset(moment: datetime, zone: tzinfo, text: str) -> str:
+def with_offset(moment: datetime, zone: tzinfo) -> str:
+    """An ISO date-time with its offset; a naive one is local wall-clock time."""
     if moment.tzinfo is None:
-        moment = dtz.resolve_imaginary(moment.replace(tzinfo=zone))
+        try:
+            moment = dtz.resolve_imaginary(moment.replace(tzinfo=zone))
+        except (OverflowError, ValueError):  # the last hour of 9999: nothing to resolve there
+            moment = moment.replace(tzinfo=zone)
     return moment.replace(microsecond=0).isoformat(timespec="seconds")
 
 

@@ -9,10 +9,11 @@ import removes exactly that one quote, so a round trip is lossless.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime, tzinfo
 
 from ..domain.tasks import build_task
@@ -30,6 +31,7 @@ from .common import (
     normalise_stamp,
     parse_bool,
     parse_quadrant,
+    shown,
 )
 
 __all__ = ["CSV_COLUMNS", "csv_guard", "csv_unguard", "export_csv", "looks_like_csv", "parse_csv"]
@@ -98,7 +100,31 @@ def looks_like_csv(text: str) -> bool:
     return "title" in _header_names(header) and len(header) > 1
 
 
+# The csv module's own default field limit, kept as ours: a cell longer than this is one bad row.
+CELL_LIMIT = 131_072
+
+
+@contextlib.contextmanager
+def _whole_cells() -> Iterator[None]:
+    """Let the csv module read a cell of any length, so that we decide what is too long.
+
+    At its limit the csv module raises in the middle of a row and resumes reading inside it (in
+    a quoted cell that spans lines, that is the middle of a cell): one oversized cell used to
+    end the import there. The text is already in memory, so reading the cell costs nothing new.
+    """
+    previous = csv.field_size_limit(2**31 - 1)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
 def parse_csv(text: str, now: datetime) -> ParsedImport:
+    with _whole_cells():
+        return _parse_csv(text, now)
+
+
+def _parse_csv(text: str, now: datetime) -> ParsedImport:
     parsed = ParsedImport("csv")
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
@@ -108,8 +134,12 @@ def parse_csv(text: str, now: datetime) -> ParsedImport:
     columns = _header_names(header)
     if "title" not in columns:
         raise InvalidTask(
-            _("the CSV header has no 'title' column (expected {columns})").format(
-                columns=",".join(CSV_COLUMNS)
+            _(
+                "the CSV header ({header}) has no 'title' column; "
+                "the columns it can have are {columns}"
+            ).format(
+                header=", ".join(shown(name) for name in header),
+                columns=",".join(CSV_COLUMNS),
             )
         )
     base = now.timestamp()
@@ -120,12 +150,18 @@ def parse_csv(text: str, now: datetime) -> ParsedImport:
             row = next(reader)
         except StopIteration:
             break
-        except csv.Error as exc:
-            parsed.problems.append(at(_("line {n}").format(n=start), exc))
-            break
+        except csv.Error as exc:  # the reader starts afresh on the next line
+            parsed.problems.append(at(_("line {n}").format(n=start), shown(exc)))
+            start = reader.line_num + 1
+            continue
         where = _("line {n}").format(n=start)
         start = reader.line_num + 1
         if not any(cell.strip() for cell in row):
+            continue
+        longest = max(map(len, row))
+        if longest > CELL_LIMIT:
+            too_long = _("{where}: a cell has {count} characters; the limit is {limit}")
+            parsed.problems.append(too_long.format(where=where, count=longest, limit=CELL_LIMIT))
             continue
         if len(row) > len(columns):
             too_many = ngettext(

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
 from ..model import Quadrant, Task, parse_stamp
-from .common import local_zone
+from .common import in_zone, local_zone
 
 __all__ = ["export_markdown", "markdown_escape"]
 
@@ -26,12 +26,12 @@ def _due_for_humans(due: str, zone: tzinfo) -> str:
     if len(due) == 10:
         return due
     moment = parse_stamp(due)
-    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M") if moment else due
+    return in_zone(moment, zone).strftime("%Y-%m-%d %H:%M") if moment else due
 
 
 def export_markdown(tasks: Sequence[Task], now: datetime) -> bytes:
     zone = local_zone(now)
-    lines = [f"# Eisenhower matrix ({now.astimezone(zone).date().isoformat()})", ""]
+    lines = [f"# Eisenhower matrix ({in_zone(now, zone).date().isoformat()})", ""]
     for quadrant in Quadrant:
         rows = [t for t in tasks if t.quadrant == quadrant]
         lines += [f"## {int(quadrant)} · {quadrant.label} ({len(rows)})", ""]

@@ -28,6 +28,7 @@ from .common import (
     at,
     canonical_id,
     check_year,
+    in_zone,
     local_zone,
     shown,
 )
@@ -77,7 +78,7 @@ def _tw_not_a_date(name: str, value: Any) -> str:
 
 def _tw_stamp(value: Any, name: str) -> str | None:
     moment = _tw_instant(value, name)
-    return moment.astimezone(UTC).isoformat(timespec="seconds") if moment else None
+    return in_zone(moment, UTC).isoformat(timespec="seconds") if moment else None
 
 
 def taskwarrior_due(value: Any, zone: tzinfo) -> str | None:
@@ -85,7 +86,10 @@ def taskwarrior_due(value: Any, zone: tzinfo) -> str | None:
     moment = _tw_instant(value, "due")
     if moment is None:
         return None
-    local = moment.astimezone(zone)
+    try:
+        local = moment.astimezone(zone)
+    except OverflowError:  # the last hours of 9999 are year 10000 here: keep the instant
+        return moment.isoformat(timespec="seconds")
     if local.time() in (time(0, 0, 0), time(23, 59, 59)):
         return local.date().isoformat()
     return local.isoformat(timespec="seconds")
@@ -135,11 +139,12 @@ def _tw_record(
         if not isinstance(note, dict) or not isinstance(note.get("description"), str):
             raise InvalidTask(_("an annotation has no description"))
         entry = _tw_instant(note.get("entry"), "annotation entry")
-        prefix = f"{entry.astimezone(zone).date().isoformat()}: " if entry else ""
+        prefix = f"{in_zone(entry, zone).date().isoformat()}: " if entry else ""
         notes.append(prefix + sanitize_line(note["description"]))
     wait = _tw_instant(record.get("wait"), "wait")
     if wait is not None and wait > now:
-        notes.append(f"Taskwarrior: waiting until {wait.astimezone(zone).date().isoformat()}")
+        until = in_zone(wait, zone).date().isoformat()
+        notes.append(f"Taskwarrior: waiting until {until}")
     created = _tw_stamp(record.get("entry"), "entry")
     updated = _tw_stamp(record.get("modified"), "modified") or created
     done = None

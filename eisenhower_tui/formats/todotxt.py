@@ -23,6 +23,7 @@ from .common import (
     ParsedImport,
     at,
     check_year,
+    in_zone,
     local_zone,
     normalise_due,
     shown,
@@ -55,7 +56,7 @@ def _todo_day_stamp(text: str | None, zone: tzinfo) -> str | None:
         raise InvalidTask(_("{date} is not a date that exists").format(date=shown(text))) from None
     check_year(day.year, text)
     start = dtz.resolve_imaginary(datetime.combine(day, time(0), tzinfo=zone))
-    return start.astimezone(UTC).isoformat(timespec="seconds")
+    return in_zone(start, UTC).isoformat(timespec="seconds")
 
 
 def parse_todotxt(text: str, now: datetime) -> ParsedImport:
