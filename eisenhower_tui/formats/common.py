@@ -15,7 +15,15 @@ from dateutil import tz as dtz
 
 from ..dates import MAX_YEAR, MIN_YEAR
 from ..i18n import _
-from ..model import InvalidTask, Quadrant, Task, parse_stamp, sanitize_line, sanitize_notes
+from ..model import (
+    InvalidTask,
+    Quadrant,
+    Task,
+    display_safe,
+    parse_stamp,
+    sanitize_line,
+    sanitize_notes,
+)
 
 __all__ = [
     "DEFAULT_QUADRANT",
@@ -111,27 +119,21 @@ def export_safe(task: Task) -> Task:
     Titles are cleaned on the way in, but a task file written by another tool or by hand may
     still hold escape sequences, C1 controls or bidi overrides, and an export printed to a
     terminal must not retitle it or write its clipboard (OSC 52). JSON escapes only C0
-    controls, so its strings are cleaned too, and so are unknown fields the JSON carries.
-    The same object comes back when nothing needs cleaning.
+    controls, so its strings are cleaned too, and so are the ids, stamps and unknown fields it
+    carries. The same object comes back when nothing needs cleaning (the common case: a
+    50,000-task export must not pay for it).
     """
+    task = display_safe(task)  # title, notes, tags, delegate: the model's own check and rule
     stamps = (task.due, task.done, task.created, task.updated, task.escalated, task.escalated_for)
     if (
         not task.extra
         and _plain(task.id)
-        and _plain(task.title)
-        and _plain(task.notes.replace("\n", ""))
-        and all(map(_plain, task.tags))
-        and (task.delegate is None or _plain(task.delegate))
         and all(stamp is None or _plain(stamp) for stamp in stamps)
     ):
         return task
     return replace(
         task,
         id=_safe_line(task.id),
-        title=_safe_line(task.title) or "?",
-        notes=_safe_text(task.notes),
-        tags=[_safe_line(tag) for tag in task.tags],
-        delegate=_safe_optional(task.delegate),
         due=_safe_optional(task.due),
         done=_safe_optional(task.done),
         created=_safe_line(task.created),
