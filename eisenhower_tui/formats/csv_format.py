@@ -125,7 +125,7 @@ def parse_csv(text: str, now: datetime) -> ParsedImport:
 
 
 def _parse_csv(text: str, now: datetime) -> ParsedImport:
-    parsed = ParsedImport("csv")
+    parsed = ParsedImport(fmt="csv")
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)

@@ -120,7 +120,7 @@ def parse_ics(text: str, now: datetime) -> ParsedImport:
         ) from None
     if not calendars:
         raise InvalidTask(_("it is not a valid iCalendar file (no VCALENDAR)"))
-    parsed = ParsedImport("ics")
+    parsed = ParsedImport(fmt="ics")
     base = now.timestamp()
     zone = local_zone(now)
     todos = events = 0

@@ -45,7 +45,7 @@ def json_error(exc: json.JSONDecodeError) -> InvalidTask:
 
 
 def parse_ours(data: Any, now: datetime) -> ParsedImport:
-    parsed = ParsedImport("json")
+    parsed = ParsedImport(fmt="json")
     if isinstance(data, dict) and isinstance(data.get("tasks"), dict):
         records = list(data["tasks"].values())
     elif isinstance(data, list):

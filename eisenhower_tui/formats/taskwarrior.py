@@ -96,7 +96,7 @@ def taskwarrior_due(value: Any, zone: tzinfo) -> str | None:
 
 
 def parse_taskwarrior(records: list[tuple[str, Any]], now: datetime) -> ParsedImport:
-    parsed = ParsedImport("taskwarrior")
+    parsed = ParsedImport(fmt="taskwarrior")
     base = now.timestamp()
     zone = local_zone(now)
     for number, (where, record) in enumerate(records, 1):

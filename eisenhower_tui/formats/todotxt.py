@@ -60,7 +60,7 @@ def _todo_day_stamp(text: str | None, zone: tzinfo) -> str | None:
 
 
 def parse_todotxt(text: str, now: datetime) -> ParsedImport:
-    parsed = ParsedImport("todotxt")
+    parsed = ParsedImport(fmt="todotxt")
     base = now.timestamp()
     zone = local_zone(now)
     for number, line in enumerate(text.splitlines(), 1):
