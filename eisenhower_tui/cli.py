@@ -117,14 +117,29 @@ def build_parser() -> argparse.ArgumentParser:
     due.add_argument("when", nargs="+", metavar="WHEN|none")
 
     exp = sub.add_parser("export", parents=[common], help="export tasks")
-    exp.add_argument("--format", "-f", choices=["json", "csv", "markdown", "ics"], default="json")
-    exp.add_argument("-o", "--output", metavar="FILE")
-    exp.add_argument("--all", "-a", action="store_true", help="include done tasks")
+    exp.add_argument(
+        "--format",
+        "-f",
+        choices=["json", "csv", "markdown", "ics"],
+        default="json",
+        help="json and csv carry every task, done ones included (default: json)",
+    )
+    exp.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    exp.add_argument(
+        "--all", "-a", action="store_true", help="markdown and ics: include done tasks too"
+    )
 
     imp = sub.add_parser("import", parents=[common], help="import tasks from a file")
-    imp.add_argument("file", metavar="FILE")
-    imp.add_argument("--format", "-f", choices=["json", "taskwarrior", "todotxt", "csv"])
-    imp.add_argument("--dry-run", action="store_true", help="show what would change")
+    imp.add_argument("file", metavar="FILE", help="the file to import; '-' reads stdin")
+    imp.add_argument(
+        "--format",
+        "-f",
+        choices=["json", "taskwarrior", "todotxt", "csv", "ics"],
+        help="default: from the file's extension, then its content",
+    )
+    imp.add_argument(
+        "--dry-run", action="store_true", help="list what would be added; write nothing"
+    )
     imp.add_argument("--skip-invalid", action="store_true", help="import the valid lines only")
 
     merge = sub.add_parser("merge", parents=[common], help="merge a sync-conflict copy by id")
@@ -469,24 +484,6 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_export(args: argparse.Namespace) -> int:
-    from .interop import cmd_export as run
-
-    return run(args, _store(args))
-
-
-def cmd_import(args: argparse.Namespace) -> int:
-    from .interop import cmd_import as run
-
-    return run(args, _store(args))
-
-
-def cmd_merge(args: argparse.Namespace) -> int:
-    from .merge import cmd_merge as run
-
-    return run(args, _store(args))
-
-
 def run_tui(args: argparse.Namespace) -> int:
     """Bare ``eisenhower``: open the store first so a bad file exits 1 before drawing anything."""
     from .paths import resolve_db_path
@@ -529,6 +526,206 @@ def run_capture(args: argparse.Namespace) -> int:
     )
     app.run()
     return app.return_code if app.return_code is not None else 1
+
+
+# --- import, export, merge ---------------------------------------------------------------------
+# The formats themselves live in .formats and the merge rule in .domain.merge (both pure); these
+# commands do the file side. Every module is imported inside the function so `add` stays light.
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Print or write the export; reading the store never writes it."""
+    from .domain.escalation import as_seen
+    from .formats import FULL_EXPORTS, render_export, select_for_export
+    from .i18n import ngettext
+
+    config = _config()
+    store = _store(args)
+    now = _now()
+    include_done = bool(args.all) or args.format in FULL_EXPORTS
+    # As every view shows them: a task due for escalation is exported urgent.
+    seen = as_seen(store.read().tasks, now, config.horizon)
+    tasks = select_for_export(seen, include_done=include_done, now=now)
+    payload = render_export(args.format, tasks, now)
+    output = getattr(args, "output", None)
+    if output and output != "-":
+        target = Path(output).expanduser()
+        _write_export(target, payload, store.path)
+        exported = ngettext(
+            "Exported {n} task as {format} to {target}",
+            "Exported {n} tasks as {format} to {target}",
+            len(tasks),
+        )
+        print(exported.format(n=len(tasks), format=args.format, target=_safe(target)))
+    else:
+        sys.stdout.buffer.write(payload)
+        sys.stdout.flush()
+    return EXIT_OK
+
+
+def _write_export(target: Path, payload: bytes, db_path: Path) -> None:
+    """Atomically, through the store's writer: a new file is 0600 (tasks are private)."""
+    from .store import write_atomic
+
+    if target.resolve() == db_path.resolve():
+        raise InvalidTask(
+            _(
+                "{target} is the task file itself; choose another output file (nothing was written)"
+            ).format(target=_safe(target))
+        )
+    if target.is_dir():
+        raise InvalidTask(
+            _("{target} is a folder; give a file name after -o").format(target=_safe(target))
+        )
+    if not target.parent.is_dir():
+        raise StoreError(
+            _("Cannot write the export to {target}: the folder {folder} does not exist.").format(
+                target=_safe(target), folder=_safe(target.parent)
+            )
+        )
+    write_atomic(target, payload, temp_prefix=f".{target.name}.")
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Validate everything first; then plan and write under one lock, or not at all."""
+    from .formats import ImportPlan, import_summary, parse_import, plan_import
+    from .i18n import ngettext
+
+    store = _store(args)
+    now = _now()
+    text = _read_import(args.file)
+    try:
+        parsed = parse_import(text, args.format, now, name=args.file)
+    except InvalidTask as exc:
+        raise InvalidTask(
+            _("cannot import {file}: {error}. Nothing was written.").format(
+                file=_safe(args.file), error=_safe(exc)
+            )
+        ) from None
+    if parsed.problems and not args.skip_invalid:
+        count = len(parsed.problems)
+        listing = "\n".join(f"  {_safe(problem)}" for problem in parsed.problems)
+        invalid = ngettext(
+            "{file} has {count} invalid record; nothing was imported:\n{listing}\n"
+            "Fix it, or pass --skip-invalid to import the valid ones.",
+            "{file} has {count} invalid records; nothing was imported:\n{listing}\n"
+            "Fix them, or pass --skip-invalid to import the valid ones.",
+            count,
+        )
+        raise InvalidTask(invalid.format(file=_safe(args.file), count=count, listing=listing))
+    for problem in parsed.problems:
+        skipped_one = _("skipped {problem}").format(problem=_safe(problem))
+        print("eisenhower: " + skipped_one, file=sys.stderr)
+    skipped = [*parsed.problems, *parsed.skipped]
+    if args.dry_run:
+        plan = plan_import(parsed.items, _tasks_on_disk(store))
+        print(_safe(import_summary(plan, skipped, dry_run=True)))
+        for mark, tasks in (("+", plan.new), ("~", plan.updated)):
+            for task in tasks:
+                print(_change_line(mark, task.id, task.title))
+        return EXIT_OK
+    plan = ImportPlan()
+    if parsed.items:
+        with store.transaction() as txn:
+            try:
+                existing = txn.all(include_deleted=True)
+            except ValueError as exc:
+                raise StoreError(
+                    _("Cannot read the task file {path}: {error}.").format(
+                        path=store.path, error=exc
+                    )
+                ) from None
+            plan = plan_import(parsed.items, existing)
+            if plan.writes:
+                txn.put_many(plan.writes)
+    print(_safe(import_summary(plan, skipped)))
+    return EXIT_OK
+
+
+def _read_import(name: str) -> str:
+    """The import file as text, or InvalidTask (exit 2) with what is wrong with it."""
+    from .store import read_given_file
+
+    shown = _safe(name)
+    if name == "-":
+        raw = sys.stdin.buffer.read()
+    else:
+        raw = read_given_file(
+            Path(name).expanduser(),
+            lambda reason: _("cannot import {name}: {reason}").format(name=shown, reason=reason),
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidTask(
+            _(
+                "cannot import {name}: it is not UTF-8 text (byte {byte}); save it as UTF-8 "
+                "and try again. Nothing was written."
+            ).format(name=shown, byte=exc.start)
+        ) from None
+    if "\x00" in text:
+        raise InvalidTask(
+            _("cannot import {name}: it is a binary file, not text").format(name=shown)
+        )
+    return text
+
+
+def _tasks_on_disk(store: Any) -> list[Task]:
+    """Every record on disk including tombstones, without locking or writing (for --dry-run)."""
+    records = store.read_records()
+    try:
+        return [Task.from_record(record) for record in records]
+    except ValueError as exc:
+        raise StoreError(
+            _("Cannot read the task file {path}: {error}. Nothing was written.").format(
+                path=store.path, error=exc
+            )
+        ) from None
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    """Merge a sync tool's conflict copy and say what changed and that the copy may now go."""
+    from .conflicts import merge_copy
+
+    store = _store(args)
+    copy = Path(args.file).expanduser()
+    report, before, after = merge_copy(store, copy)
+    shown_copy = _safe(copy)
+    merged = _("Merged {copy} into {path}: {summary}.")
+    print(merged.format(copy=shown_copy, path=store.path, summary=report.summary()))
+    for mark, ids in (
+        ("+", report.added),
+        ("~", report.updated),
+        ("-", report.deleted),
+        ("^", report.restored),
+    ):
+        for task_id in ids:
+            record = after.get(task_id) or before.get(task_id) or {}
+            print(_change_line(mark, task_id, record.get("title", "")))
+    done = _(
+        "Everything in the copy is now in the task file; you may delete {copy} "
+        "(it was left in place)."
+    )
+    print(done.format(copy=shown_copy))
+    return EXIT_OK
+
+
+def _change_line(mark: str, task_id: str, title: object) -> str:
+    """``  + 1a2b3c4d  Title``: one cleaned line, the title cut at 60 characters."""
+    line = _safe(title)
+    line = line if len(line) <= 60 else line[:59] + "…"
+    return f"  {mark} {_safe(task_id)[:8]}  {line}"
+
+
+def _safe(text: object) -> str:
+    """A file name, value or message about to reach the terminal: one line, no escapes.
+
+    File names and the values quoted in messages come from outside (a file name can hold an
+    escape sequence too), so they are cleaned like titles before they are printed.
+    """
+    from .model import sanitize_line
+
+    return sanitize_line(str(text))
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {

@@ -9,6 +9,7 @@ import os
 import shutil
 import stat
 import subprocess
+import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from dateutil import tz
 from icalendar import Calendar
 
 from eisenhower_tui.domain.tasks import new_task
-from eisenhower_tui.interop import (
+from eisenhower_tui.formats import (
     csv_guard,
     csv_unguard,
     detect_format,
@@ -106,11 +107,18 @@ def test_json_round_trip_then_reimport_adds_nothing(tmp_path: Path, db: Path) ->
     assert other.read_bytes() == before
 
 
-def test_export_json_default_is_open_tasks_only(db: Path) -> None:
+def test_json_and_csv_carry_done_tasks_markdown_and_ics_only_with_all(db: Path) -> None:
     seed(db)
     titles = [t["title"] for t in json.loads(ok("export", db=db).stdout)]
-    assert "Read *that* [book]" not in titles
-    assert len(titles) == 6
+    assert "Read *that* [book]" in titles  # done: JSON is data, it carries every task
+    assert len(titles) == 7
+    rows = list(csv.reader(io.StringIO(ok("export", "-f", "csv", db=db).stdout, newline="")))
+    assert len(rows) == 1 + 7
+    assert "Read *that* [book]" in {row[1] for row in rows}
+    for fmt in ("markdown", "ics"):
+        assert "that" not in ok("export", "-f", fmt, db=db).stdout
+        assert "that" in ok("export", "-f", fmt, "--all", db=db).stdout
+    assert "markdown and ics" in ok("export", "--help", db=db).stdout
 
 
 def test_import_a_whole_task_file_keeps_unknown_fields_and_skips_tombstones(
@@ -538,16 +546,33 @@ def test_hostile_titles_are_sanitised(tmp_path: Path, db: Path) -> None:
     assert (wipe["tags"], wipe["notes"], wipe["delegate"]) == (["a"], "xy", "b")  # ESC b: gone
 
 
-def test_dry_run_writes_nothing(tmp_path: Path, db: Path) -> None:
+def test_dry_run_writes_nothing_and_lists_what_it_would_add(tmp_path: Path, db: Path) -> None:
     result = ok("import", str(FIXTURES / "todo.txt"), "--dry-run", db=db)
-    assert result.stdout.strip() == "Would import 8 new, 0 already present"
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Would import 8 new, 0 already present"
+    assert len(lines) == 1 + 8
+    assert all(line.startswith("  + ") for line in lines[1:])
+    assert any(line.endswith("  Call mom about Christmas") for line in lines[1:])
     assert not db.exists()
     ok("add", "Buy coffee beans", db=db)
     before = db.read_bytes()
     result = ok("import", str(FIXTURES / "todo.txt"), "--dry-run", db=db)
-    assert result.stdout.strip() == "Would import 7 new, 1 already present"
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Would import 7 new, 1 already present"
+    assert not any("Buy coffee beans" in line for line in lines[1:])
     assert db.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".tasks")] == []
+
+
+def test_dry_run_lines_are_cleaned_and_cut_at_60_characters(tmp_path: Path, db: Path) -> None:
+    source = tmp_path / "todo.txt"
+    long_title = "A very long title " + "x" * 80
+    source.write_text(f"{long_title}\nShort \x1b]0;pwned\x07one \u202eend\n")
+    lines = ok("import", str(source), "--dry-run", db=db).stdout.splitlines()
+    assert lines[0] == "Would import 2 new, 0 already present"
+    shown = [line.split("  ", 2)[2] for line in lines[1:]]
+    assert shown == [long_title[:59] + "…", "Short one end"]
+    assert_terminal_safe("\n".join(lines))
 
 
 @pytest.mark.parametrize(
@@ -643,3 +668,243 @@ def test_plan_import_prefers_ids_then_content() -> None:
     renamed[1].title = "Buy oat milk"
     plan = plan_import(parsed.items, renamed)
     assert (len(plan.new), plan.present) == (0, 2)
+
+
+# --- exports as clean as `list` -----------------------------------------------------------------
+
+HOSTILE = ["\x1b]0;pwned\x07", "\x1b]52;c;aGVsbG8=\x07", "\x9b31m", "\u202e"]
+BIDI_OVERRIDES = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+def assert_terminal_safe(text: str) -> None:
+    """No ESC, no C1 control (U+0080-U+009F), no bidi override or isolate."""
+    assert "\x1b" not in text
+    assert not [ch for ch in text if 0x80 <= ord(ch) <= 0x9F]
+    assert not [ch for ch in text if ch in BIDI_OVERRIDES]
+
+
+def write_hostile_task_file(db: Path) -> None:
+    """A task file written by hand or by another tool: nothing cleaned on the way in."""
+    records = {}
+    for number, bad in enumerate(HOSTILE, 1):
+        records[str(number)] = {
+            "id": f"6f1c9a8e-2b7d-4c3e-9a51-0d2e8f4b7c1{number}",
+            "title": f"Task {number} {bad} end",
+            "notes": f"first {bad}\nsecond {bad}",
+            "urgent": number % 2 == 0,
+            "important": True,
+            "due": "2027-01-05" if number < 3 else "2027-01-05T17:00:00+01:00",
+            "tags": [f"tag{bad}{number}"],
+            "delegate": f"bob{bad}",
+            "done": None if number < 4 else "2026-11-21T08:00:00+00:00",
+            "created": "2026-11-20T09:00:00+00:00",
+            "updated": "2026-11-20T09:00:00+00:00",
+            f"x_field{bad}": {"nested": [f"value {bad}"]},
+        }
+    db.write_text(json.dumps({"tasks": records, "meta": {"1": {"schema_version": 1}}}))
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "markdown", "ics"])
+def test_exports_of_a_hostile_task_file_carry_no_escape_c1_or_bidi(db: Path, fmt: str) -> None:
+    write_hostile_task_file(db)
+    result = subprocess.run(  # the bytes exactly as a terminal would receive them
+        [sys.executable, "-m", "eisenhower_tui", "--db", str(db), "export", "-f", fmt, "--all"],
+        capture_output=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    text = result.stdout.decode("utf-8")
+    assert_terminal_safe(text)
+    assert "Task 1" in text and "end" in text
+    if fmt == "json":
+        records = json.loads(text)
+        assert len(records) == 4
+        assert_terminal_safe(json.dumps(records, ensure_ascii=False))  # jq -r prints the values
+        assert records[0]["notes"].count("\n") == 1  # notes keep their lines
+
+
+def test_import_messages_quote_file_names_headers_and_values_cleanly(
+    tmp_path: Path, db: Path
+) -> None:
+    source = tmp_path / "bad\x1b]0;pwned\x07name.csv"
+    source.write_text("title,quadrant,due\nok,\x1b]52;c;aGVsbG8=\x07,2027-01-01\n")
+    result = run_cli("import", str(source), db=db)
+    assert result.returncode == 2
+    assert "badname.csv" in result.stderr
+    assert "line 2:" in result.stderr
+    assert_terminal_safe(result.stderr)
+    assert not db.exists()
+
+
+# --- the edges of the calendar, big cells, picking the reader -----------------------------------
+
+
+def test_a_year_9999_deadline_imports_and_exports_in_every_format(tmp_path: Path, db: Path) -> None:
+    """23:59:59 UTC on 9999-12-31 is already year 10000 in Paris: no OverflowError anywhere."""
+    source = tmp_path / "far.csv"
+    source.write_text(
+        "title,due\n"
+        "All-day,9999-12-31\n"
+        "Timed UTC,9999-12-31T23:59:59+00:00\n"
+        "Timed west,9999-12-31T23:59:59-05:00\n"
+        "Timed local,9999-12-31T23:59:59\n"
+    )
+    assert ok("import", str(source), db=db).stdout.startswith("Imported 4 new")
+    dues = {t["title"]: t["due"] for t in listed(db)}
+    assert dues["All-day"] == "9999-12-31"
+    assert dues["Timed UTC"] == "9999-12-31T23:59:59+00:00"
+    for fmt in ("json", "csv", "markdown", "ics"):
+        out = ok("export", "-f", fmt, db=db).stdout
+        assert "All-day" in out and "Timed west" in out
+    ics = tmp_path / "far.ics"
+    ok("export", "-f", "ics", "-o", str(ics), db=db)
+    other = tmp_path / "other.json"
+    assert ok("import", str(ics), db=other).stdout.startswith("Imported 4 new")
+    assert {t["title"]: t["due"] for t in listed(other)}["All-day"] == "9999-12-31"
+
+    warrior = tmp_path / "tw.json"
+    warrior.write_text(
+        json.dumps(
+            [
+                {
+                    "uuid": "6f1c9a8e-2b7d-4c3e-9a51-0d2e8f4b7c10",
+                    "description": "Far away",
+                    "status": "pending",
+                    "due": "99991231T235959Z",
+                    "wait": "99991231T235959Z",
+                    "entry": "20261120T081500Z",
+                }
+            ]
+        )
+    )
+    ok("import", str(warrior), db=db)
+    assert by_title(db)["Far away"]["due"] == "9999-12-31T23:59:59+00:00"
+    assert "waiting until 9999-12-31" in by_title(db)["Far away"]["notes"]
+
+
+def test_skip_invalid_reports_each_oversized_csv_row_and_imports_the_rest(
+    tmp_path: Path, db: Path
+) -> None:
+    big = "x" * 200_000  # beyond csv.field_size_limit() (131,072)
+    source = tmp_path / "big.csv"
+    source.write_text(
+        "title,notes\n"
+        "Before,\n"
+        f"{big},unquoted and huge\n"
+        "Between,\n"
+        f'"Quoted huge","{big}\nspanning two lines"\n'
+        "After,last\n"
+    )
+    stopped = run_cli("import", str(source), db=db)
+    assert stopped.returncode == 2
+    assert "line 3: a cell has 200000 characters" in stopped.stderr
+    assert "line 5: a cell has 200019 characters" in stopped.stderr
+    assert not db.exists()
+
+    result = ok("import", str(source), "--skip-invalid", db=db)
+    assert result.stdout.startswith("Imported 3 new, 0 already present, 2 skipped (line 3:")
+    assert "skipped line 3:" in result.stderr
+    assert "skipped line 5:" in result.stderr
+    assert set(by_title(db)) == {"Before", "Between", "After"}
+    assert by_title(db)["After"]["notes"] == "last"
+
+
+def test_a_csv_file_is_read_as_csv_even_with_a_title_only_header(tmp_path: Path, db: Path) -> None:
+    source = tmp_path / "titles.csv"
+    source.write_text('title\nBuy milk\n"Call Ann, about the trip"\n')
+    assert ok("import", str(source), db=db).stdout.strip() == "Imported 2 new, 0 already present"
+    assert set(by_title(db)) == {"Buy milk", "Call Ann, about the trip"}
+    assert ok("import", str(source), db=db).stdout.strip() == "Imported 0 new, 2 already present"
+
+
+def test_a_csv_file_without_a_title_column_stops_naming_its_header(
+    tmp_path: Path, db: Path
+) -> None:
+    source = tmp_path / "contacts.csv"
+    source.write_text("Name,Phone,Due\nAnn,555-1234,2027-01-01\n")
+    result = run_cli("import", str(source), db=db)
+    assert result.returncode == 2
+    assert "the CSV header (Name, Phone, Due) has no 'title' column" in result.stderr
+    assert "Nothing was written" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not db.exists()
+
+
+def test_our_ics_export_imports_back_and_a_second_import_adds_nothing(
+    tmp_path: Path, db: Path
+) -> None:
+    tasks = seed(db)
+    source = tmp_path / "tasks.ics"
+    ok("export", "-f", "ics", "--all", "-o", str(source), db=db)
+    other = tmp_path / "other.json"
+    assert ok("import", str(source), db=other).stdout.strip() == (
+        "Imported 7 new, 0 already present"
+    )
+    mine = {t["id"]: t for t in exported_json(db)}
+    theirs = {t["id"]: t for t in exported_json(other)}
+    assert mine.keys() == theirs.keys() == {t.id for t in tasks}
+    for task_id, task in mine.items():
+        for key in ("title", "quadrant", "tags", "delegate", "notes", "created", "updated"):
+            assert theirs[task_id][key] == task[key], key
+        assert (theirs[task_id]["done"] is None) == (task["done"] is None)
+    assert theirs[tasks[0].id]["due"] == "2027-01-05"
+    assert theirs[tasks[1].id]["due"] == "2027-01-05T17:00:00+01:00"
+    assert theirs[tasks[1].id]["quadrant"] == 3  # PRIORITY 5, X-EISENHOWER-QUADRANT 3
+    assert theirs[tasks[4].id]["done"] == "2026-11-21T08:00:00+00:00"
+
+    before = other.read_bytes()
+    again = ok("import", str(source), db=other)
+    assert again.stdout.strip() == "Imported 0 new, 7 already present"
+    assert other.read_bytes() == before
+
+
+def test_an_ics_from_another_app_maps_priority_status_and_categories(
+    tmp_path: Path, db: Path
+) -> None:
+    source = tmp_path / "from-thunderbird.ics"
+    source.write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Other//App//EN\r\n"
+        "BEGIN:VTODO\r\nUID:abc-123@example.org\r\nDTSTAMP:20261120T090000Z\r\n"
+        "SUMMARY:Renew insurance\r\nPRIORITY:2\r\nDUE;VALUE=DATE:20270115\r\n"
+        "CATEGORIES:admin,money\r\nDESCRIPTION:Policy 42\\nCall first\r\nEND:VTODO\r\n"
+        "BEGIN:VTODO\r\nUID:def-456@example.org\r\nDTSTAMP:20261120T090000Z\r\n"
+        "SUMMARY:Sort photos\r\nPRIORITY:9\r\nDUE:20270301T180000\r\nEND:VTODO\r\n"
+        "BEGIN:VTODO\r\nUID:ghi-789@example.org\r\nDTSTAMP:20261120T090000Z\r\n"
+        "SUMMARY:Old errand\r\nSTATUS:COMPLETED\r\nCOMPLETED:20261119T100000Z\r\nEND:VTODO\r\n"
+        "BEGIN:VTODO\r\nUID:jkl-000@example.org\r\nDTSTAMP:20261120T090000Z\r\n"
+        "SUMMARY:Dropped idea\r\nSTATUS:CANCELLED\r\nEND:VTODO\r\n"
+        "BEGIN:VEVENT\r\nUID:ev-1@example.org\r\nDTSTAMP:20261120T090000Z\r\n"
+        "DTSTART:20261201T090000Z\r\nSUMMARY:A meeting\r\nEND:VEVENT\r\n"
+        "END:VCALENDAR\r\n"
+    )
+    result = ok("import", str(source), db=db)
+    assert result.stdout.strip() == (
+        "Imported 3 new, 0 already present, 2 skipped (to-do 4: cancelled; event 1: an event, "
+        "not a to-do)"
+    )
+    tasks = by_title(db)
+    assert set(tasks) == {"Renew insurance", "Sort photos", "Old errand"}
+    insurance = tasks["Renew insurance"]
+    assert (insurance["quadrant"], insurance["due"]) == (1, "2027-01-15")
+    assert insurance["tags"] == ["admin", "money"]
+    assert insurance["notes"] == "Policy 42\nCall first"
+    photos = tasks["Sort photos"]
+    assert (photos["quadrant"], photos["due"]) == (4, "2027-03-01T18:00:00+01:00")  # floating
+    assert tasks["Old errand"]["done"] == "2026-11-19T10:00:00+00:00"
+    assert ok("import", str(source), db=db).stdout.startswith("Imported 0 new, 3 already present")
+
+
+def test_import_format_choices_are_the_registry() -> None:
+    from eisenhower_tui.cli import build_parser
+    from eisenhower_tui.formats import EXPORT_FORMATS, IMPORT_FORMATS
+
+    parser = build_parser()
+    commands = next(a for a in parser._actions if a.dest == "command")
+    choices = {
+        name: next(a.choices for a in sub._actions if a.dest == "format")
+        for name, sub in commands.choices.items()  # type: ignore[union-attr]
+        if name in ("import", "export")
+    }
+    assert list(choices["import"]) == list(IMPORT_FORMATS)
+    assert "ics" in IMPORT_FORMATS
+    assert list(choices["export"]) == list(EXPORT_FORMATS)

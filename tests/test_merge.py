@@ -8,10 +8,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import run_cli
 
+from eisenhower_tui.conflicts import find_conflict_copies
+from eisenhower_tui.domain.merge import merge_records
 from eisenhower_tui.domain.tasks import new_task
-from eisenhower_tui.merge import find_conflict_copies, merge_records
 from eisenhower_tui.model import Quadrant
 from eisenhower_tui.store import Store
 
@@ -162,6 +164,33 @@ def test_find_conflict_copies(tmp_path: Path) -> None:
     (tmp_path / "tasks (conflicted copy folder).json").mkdir()
     found = find_conflict_copies(db)
     assert sorted(p.name for p in found) == sorted(wanted)
+
+
+def test_a_conflict_copy_that_vanishes_while_being_listed_is_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sync tool renames or deletes copies at any moment; the matrix looks on a timer."""
+    db = tmp_path / "tasks.json"
+    db.write_text("{}")
+    stays = tmp_path / "tasks.sync-conflict-20261126-101010-AAAAAAA.json"
+    goes_after_a_look = tmp_path / "tasks.sync-conflict-20261126-111111-BBBBBBB.json"
+    gone_before_a_look = tmp_path / "tasks (conflicted copy 2026-11-26).json"
+    for path in (stays, goes_after_a_look, gone_before_a_look):
+        path.write_text("{}")
+    real_stat = Path.stat
+
+    def stat_while_the_sync_tool_works(self: Path, *, follow_symlinks: bool = True) -> Any:
+        if self == gone_before_a_look:
+            self.unlink(missing_ok=True)
+        result = real_stat(self, follow_symlinks=follow_symlinks)
+        if self == goes_after_a_look:
+            self.unlink()
+        return result
+
+    monkeypatch.setattr(Path, "stat", stat_while_the_sync_tool_works)
+    found = find_conflict_copies(db)
+    assert stays in found
+    assert gone_before_a_look not in found
 
 
 def test_find_conflict_copies_escapes_glob_characters(tmp_path: Path) -> None:

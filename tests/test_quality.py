@@ -22,15 +22,20 @@ PURE_MODULES = [
     "config",
     "paths",
     "i18n",
-    "interop",
-    "merge",
+    "formats",
+    "conflicts",
+    "domain",
     "demo",
     "cli",
 ]
 
 
 def test_pure_layer_never_imports_textual_or_rich() -> None:
-    present = [m for m in PURE_MODULES if (PACKAGE / f"{m}.py").exists()]
+    present = [
+        m
+        for m in PURE_MODULES
+        if (PACKAGE / f"{m}.py").exists() or (PACKAGE / m / "__init__.py").exists()
+    ]
     code = (
         "import sys\n"
         + "".join(f"import eisenhower_tui.{m}\n" for m in present)

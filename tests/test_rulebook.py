@@ -111,12 +111,15 @@ async def test_add_with_a_close_deadline_prints_the_quadrant_the_matrix_shows(db
         assert titles(app, Q.ELIMINATE) == ["Someday"]
 
 
-async def test_list_json_and_the_matrix_agree_before_the_escalation_is_written(db):
+async def test_list_exports_and_the_matrix_agree_before_the_escalation_is_written(db):
     tomorrow = (local_now() + timedelta(days=1)).date().isoformat()
     seed(db, [task("Waiting to escalate", Q.SCHEDULE, due=tomorrow)])  # no escalation on disk
     (listed,) = json.loads(ok("list", "--json", db=db))
     assert listed["quadrant"] == 1 and listed["urgent"] is True
     assert "Waiting to escalate" in ok("list", "--quadrant", "1", db=db)
+    (exported,) = json.loads(ok("export", "--format", "json", db=db))
+    assert exported["quadrant"] == 1
+    assert "## 1" in ok("export", "--format", "markdown", db=db).split("Waiting to escalate")[0]
     assert on_disk(db, "Waiting to escalate") == Q.SCHEDULE  # list wrote nothing
     app = live_app(db)
     async with app.run_test(size=SIZE, notifications=True) as pilot:

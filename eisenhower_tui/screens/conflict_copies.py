@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 from textual import work
 from textual.screen import Screen
 
+from ..conflicts import find_conflict_copies, merge_copy
 from ..i18n import _
-from ..merge import find_conflict_copies, merge_copy
 from ..model import InvalidTask, sanitize_line
 from ..store import StoreError
 from .dialogs import ConfirmScreen
