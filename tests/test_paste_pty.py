@@ -44,16 +44,19 @@ _SEQUENCE = re.compile(
 class Terminal:
     """A child process on a pseudo-terminal of ``cols`` x ``rows``, and everything it wrote."""
 
-    def __init__(self, args: list[str], *, cols: int, rows: int) -> None:
+    def __init__(
+        self, args: list[str], *, cols: int, rows: int, env: dict[str, str] | None = None
+    ) -> None:
         master, slave = os.openpty()
         # The size is set before the child starts, so its first frame already has it.
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-        env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
-        env |= {"TERM": "xterm-256color", "TEXTUAL_ANIMATIONS": "none", "LANG": "C.UTF-8"}
-        env.pop("LC_ALL", None)
-        env.pop("LANGUAGE", None)
+        full_env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+        for var in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+            full_env.pop(var, None)
+        full_env |= {"TERM": "xterm-256color", "TEXTUAL_ANIMATIONS": "none", "LANG": "C.UTF-8"}
+        full_env |= env or {}
         self.proc = subprocess.Popen(
-            args, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
+            args, stdin=slave, stdout=slave, stderr=slave, env=full_env, start_new_session=True
         )
         os.close(slave)
         self.fd = master
