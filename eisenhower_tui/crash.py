@@ -8,7 +8,6 @@ line instead and write the traceback, without locals, to a file only the user ca
 from __future__ import annotations
 
 import os
-import platform
 import sys
 import traceback
 from datetime import datetime
@@ -35,11 +34,13 @@ def write_crash_log(error: BaseException, *, now: datetime | None = None) -> Pat
     folder = crash_dir()
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.chmod(folder, 0o700)  # mkdir's mode does not apply to a folder that already existed
-    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
+    now = now or datetime.now()
+    stamp = now.strftime("%Y%m%d-%H%M%S")
+    python = sys.version.split()[0]
     text = "".join(
         [
-            f"{APP_NAME} {__version__} on Python {platform.python_version()}, {sys.platform}\n",
-            f"{(now or datetime.now()).astimezone().isoformat(timespec='seconds')}\n\n",
+            f"{APP_NAME} {__version__} on Python {python}, {sys.platform}\n",
+            f"{now.astimezone().isoformat(timespec='seconds')}\n\n",
             *traceback.format_exception(error),  # names, lines and messages only: no locals
         ]
     )
