@@ -8,19 +8,17 @@ import subprocess
 import sys
 import time
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from dateutil import tz
+from clock import NOW
 from textual.widgets import Static
 
 from eisenhower_tui.config import Config
 from eisenhower_tui.model import Quadrant
 from eisenhower_tui.screens.capture import CaptureApp
 from eisenhower_tui.store import Store
-
-NOW = datetime(2026, 11, 26, 10, 0, tzinfo=tz.gettz("Europe/Paris"))  # a Thursday
 
 
 def _app(db: Path, quadrant: Quadrant = Quadrant.SCHEDULE) -> CaptureApp:

@@ -7,6 +7,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from clock import NOW, PARIS
 from dateutil import tz
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -23,9 +24,7 @@ from eisenhower_tui.dates import (
 from eisenhower_tui.i18n import using_language
 from eisenhower_tui.model import InvalidTask
 
-PARIS = tz.gettz("Europe/Paris")
 NEW_YORK = tz.gettz("America/New_York")
-NOW = datetime(2026, 11, 26, 10, 0, tzinfo=PARIS)  # a Thursday
 FRIDAY = datetime(2026, 11, 27, 10, 0, tzinfo=PARIS)
 H48 = timedelta(hours=48)
 

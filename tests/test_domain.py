@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from dateutil import tz
+from clock import NOW
 
 from eisenhower_tui.domain import changes as ops
 from eisenhower_tui.domain.board import Board
@@ -15,8 +15,6 @@ from eisenhower_tui.domain.history import History, Step
 from eisenhower_tui.domain.tasks import build_task
 from eisenhower_tui.model import Quadrant, Task, clean_tags
 
-PARIS = tz.gettz("Europe/Paris")
-NOW = datetime(2026, 11, 26, 10, 0, tzinfo=PARIS)  # a Thursday
 H48 = timedelta(hours=48)
 TOMORROW = "2026-11-27"
 LATER = "2026-12-20"

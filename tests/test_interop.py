@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from clock import NOW, PARIS
 from conftest import run_cli
-from dateutil import tz
 from icalendar import Calendar
 
 from eisenhower_tui.domain.tasks import new_task
@@ -33,8 +33,6 @@ from eisenhower_tui.model import InvalidTask, Quadrant, Task
 from eisenhower_tui.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures"
-PARIS = tz.gettz("Europe/Paris")
-NOW = datetime(2026, 11, 26, 10, 0, tzinfo=PARIS)
 SEED_NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
 

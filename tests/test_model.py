@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from dateutil import tz
+from clock import NOW, PARIS
 
 from eisenhower_tui.domain.escalation import due_for_escalation as needs_escalation
 from eisenhower_tui.domain.escalation import escalated as escalate
@@ -24,8 +24,6 @@ from eisenhower_tui.model import (
     sort_tasks,
 )
 
-PARIS = tz.gettz("Europe/Paris")
-NOW = datetime(2026, 11, 26, 10, 0, tzinfo=PARIS)  # a Thursday, 09:00 UTC
 H48 = timedelta(hours=48)
 
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
-from dateutil import tz
+from clock import NOW
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,9 +17,6 @@ from eisenhower_tui.quickadd import (
     preview_or_error,
     quadrant_name,
 )
-
-PARIS = tz.gettz("Europe/Paris")
-NOW = datetime(2026, 11, 26, 10, 0, tzinfo=PARIS)  # a Thursday
 
 Q = Quadrant
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import io
 import time
 from collections.abc import Callable, Iterable
-from datetime import datetime
 from pathlib import Path
 
-from dateutil import tz
+from clock import NOW
 from rich.console import Console
 from textual.pilot import Pilot
 
@@ -21,8 +20,6 @@ from eisenhower_tui.screens.matrix import MatrixScreen
 from eisenhower_tui.store import Store
 from eisenhower_tui.widgets.task_list import TaskList
 
-PARIS = tz.gettz("Europe/Paris")
-NOW = datetime(2026, 11, 26, 10, 0, tzinfo=PARIS)  # a Thursday
 THEME = "textual-dark"
 
 __all__ = [
