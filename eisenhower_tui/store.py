@@ -17,14 +17,9 @@ Readers need no lock: ``os.replace`` is atomic, so a reader sees one whole file 
 from __future__ import annotations
 
 import contextlib
-import errno
-import fcntl
 import json
 import os
 import re
-import stat
-import tempfile
-import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -36,17 +31,34 @@ import orjson
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
+from .files import (
+    StoreError,
+    exclusive_lock,
+    make_private_folders,
+    read_given_file,
+    remove_stale_temp_files,
+    write_atomic,
+)
 from .i18n import _
 from .model import InvalidTask, Task, iso_now, utc_now
+
+# read_given_file and write_atomic live in files.py; they are imported from here too.
+__all__ = [
+    "ConflictError",
+    "CorruptFileError",
+    "Snapshot",
+    "Store",
+    "StoreError",
+    "UnknownId",
+    "parse_task_file",
+    "read_given_file",
+    "write_atomic",
+]
 
 SCHEMA_VERSION = 1
 TOMBSTONE_DAYS = 30
 BACKUPS_KEPT = 7
 LOCK_TIMEOUT = 10.0
-
-
-class StoreError(Exception):
-    """A storage problem (exit code 1). The message names the file and what to do."""
 
 
 class CorruptFileError(StoreError):
@@ -452,37 +464,12 @@ class Store:
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
         self._ensure_folder()
-        try:
-            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-        except OSError as exc:
-            raise StoreError(
-                _(
-                    "Cannot open the lock file {lock}: {reason}. Check that the "
-                    "folder {folder} is writable; nothing was written."
-                ).format(lock=self.lock_path, reason=exc.strerror, folder=self.path.parent)
-            ) from None
-        try:
-            deadline = time.monotonic() + self.lock_timeout
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise StoreError(
-                            _(
-                                "Another process has held the lock on {path} for "
-                                "{seconds} s; nothing was written. Try again."
-                            ).format(path=self.path, seconds=f"{self.lock_timeout:.0f}")
-                        ) from None
-                    time.sleep(0.005)
+        with exclusive_lock(self.lock_path, self.path, timeout=self.lock_timeout):
             yield
-        finally:
-            os.close(fd)  # closing drops the flock
 
     def _ensure_folder(self) -> None:
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            make_private_folders(self.path.parent)
         except OSError as exc:
             raise StoreError(
                 _("Cannot create the folder {folder}: {reason}.").format(
@@ -496,11 +483,7 @@ class Store:
     def _remove_stale_temp_files(self) -> None:
         """Under the lock no write is in flight, so any temp file left is from a killed writer."""
         prefix = self._temp_prefix()
-        with contextlib.suppress(OSError):
-            for entry in os.scandir(self.path.parent):
-                if entry.name.startswith(prefix) and entry.name.endswith(".tmp"):
-                    with contextlib.suppress(OSError):
-                        os.unlink(entry.path)
+        remove_stale_temp_files(self.path.parent, lambda name: name.startswith(prefix))
 
     def _write_atomic(self, payload: bytes) -> None:
         write_atomic(self.path, payload, temp_prefix=self._temp_prefix())
@@ -536,7 +519,7 @@ class Store:
     def _write_backup(self, raw: bytes, reason: str) -> Path:
         folder = backup_dir(self.path)
         try:
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            make_private_folders(folder)
         except OSError as exc:
             raise StoreError(
                 _("Cannot create the backup folder {folder}: {reason}.").format(
@@ -594,59 +577,6 @@ class Store:
             return task
 
 
-def read_given_file(path: Path, cannot: Callable[[str], str]) -> bytes:
-    """The bytes of a file the user named (an import, a conflict copy), or InvalidTask (exit 2).
-
-    ``cannot(reason)`` words the message for the command at hand ("cannot import X: ...").
-    """
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InvalidTask(cannot(_("there is no such file"))) from None
-    except IsADirectoryError:
-        raise InvalidTask(cannot(_("it is a folder, not a file"))) from None
-    except OSError as exc:
-        raise InvalidTask(cannot(exc.strerror or str(exc))) from None
-
-
 def parse_task_file(raw: bytes, path: Path) -> dict[str, Any]:
     """A task file's data with the store's checks; CorruptFileError names ``path``."""
     return _decode(raw, path)
-
-
-def write_atomic(path: Path, payload: bytes, *, temp_prefix: str) -> None:
-    """Temp file in the same folder (created exclusively, 0600), fsync, rename, fsync folder."""
-    folder = path.parent
-    mode = 0o600
-    with contextlib.suppress(FileNotFoundError):
-        mode = stat.S_IMODE(os.stat(path).st_mode) or 0o600
-    tmp = None
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=temp_prefix, suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-        tmp = None
-    except OSError as exc:
-        reason = _("the disk is full") if exc.errno == errno.ENOSPC else exc.strerror
-        raise StoreError(
-            _(
-                "Cannot write the task file {path}: {reason}. The file on disk was left as it "
-                "was; your last change was not saved."
-            ).format(path=path, reason=reason)
-        ) from None
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-    # The new file is in place: a folder that cannot be fsynced (EINVAL on some network and FUSE
-    # file systems) must not report the change as lost.
-    with contextlib.suppress(OSError):
-        dir_fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)

@@ -1,0 +1,155 @@
+"""Generic file helpers under the store: atomic writes, private folders, the lock, reading a
+file the user named.
+
+Nothing here knows what a task file holds; :mod:`eisenhower_tui.store` keeps those rules
+(decode, check, migrate, transactions, backups).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import stat
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from .i18n import _
+from .model import InvalidTask
+
+__all__ = [
+    "StoreError",
+    "exclusive_lock",
+    "fsync_folder",
+    "make_private_folders",
+    "read_given_file",
+    "remove_stale_temp_files",
+    "write_atomic",
+]
+
+
+class StoreError(Exception):
+    """A storage problem (exit code 1). The message names the file and what to do."""
+
+
+# --- folders ----------------------------------------------------------------------------------
+
+
+def make_private_folders(folder: Path) -> None:
+    """Create ``folder`` (and its parents) 0700; raises OSError."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable.
+
+    A folder that cannot be fsynced (EINVAL on some network and FUSE file systems) must not
+    turn a change already in place into a reported failure, so errors are ignored.
+    """
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def remove_stale_temp_files(folder: Path, is_ours: Callable[[str], bool]) -> None:
+    """Remove the temp files named ``is_ours`` in ``folder``; call it only under the lock that
+    covers every writer of those names, so whatever is left is from a killed writer."""
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            if entry.name.endswith(".tmp") and is_ours(entry.name):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def read_given_file(path: Path, cannot: Callable[[str], str]) -> bytes:
+    """The bytes of a file the user named (an import, a conflict copy), or InvalidTask (exit 2).
+
+    ``cannot(reason)`` words the message for the command at hand ("cannot import X: ...").
+    """
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InvalidTask(cannot(_("there is no such file"))) from None
+    except IsADirectoryError:
+        raise InvalidTask(cannot(_("it is a folder, not a file"))) from None
+    except OSError as exc:
+        raise InvalidTask(cannot(exc.strerror or str(exc))) from None
+
+
+# --- writing ----------------------------------------------------------------------------------
+
+
+def write_atomic(path: Path, payload: bytes, *, temp_prefix: str) -> None:
+    """Temp file in the same folder (created exclusively, 0600), fsync, rename, fsync folder."""
+    folder = path.parent
+    mode = 0o600
+    with contextlib.suppress(FileNotFoundError):
+        mode = stat.S_IMODE(os.stat(path).st_mode) or 0o600
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=temp_prefix, suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as exc:
+        reason = _("the disk is full") if exc.errno == errno.ENOSPC else exc.strerror
+        raise StoreError(
+            _(
+                "Cannot write the task file {path}: {reason}. The file on disk was left as it "
+                "was; your last change was not saved."
+            ).format(path=path, reason=reason)
+        ) from None
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+    # The new file is in place: a folder that cannot be fsynced must not report it as lost.
+    fsync_folder(folder)
+
+
+# --- the lock ---------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def exclusive_lock(lock_path: Path, path: Path, *, timeout: float) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on the sidecar ``lock_path`` (guarding ``path``)."""
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise StoreError(
+            _(
+                "Cannot open the lock file {lock}: {reason}. Check that the "
+                "folder {folder} is writable; nothing was written."
+            ).format(lock=lock_path, reason=exc.strerror, folder=path.parent)
+        ) from None
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise StoreError(
+                        _(
+                            "Another process has held the lock on {path} for "
+                            "{seconds} s; nothing was written. Try again."
+                        ).format(path=path, seconds=f"{timeout:.0f}")
+                    ) from None
+                time.sleep(0.005)
+        yield
+    finally:
+        os.close(fd)  # closing drops the flock
