@@ -155,6 +155,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    finally:
+        _print_store_notices()
 
 
 def _choose_language() -> None:
@@ -171,11 +173,29 @@ def _fail(code: int, message: str) -> int:
     return code
 
 
+_OPENED: list[Any] = []  # the stores this command opened, for their notices
+
+
 def _store(args: argparse.Namespace) -> Any:
     from .paths import resolve_db_path
     from .store import Store
 
-    return Store(resolve_db_path(getattr(args, "db", None)))
+    store = Store(resolve_db_path(getattr(args, "db", None)))
+    _OPENED.append(store)
+    return store
+
+
+def _print_store_notices() -> None:
+    """What the store mended while loading (a cut emoji...), once each, on stderr."""
+    from .model import sanitize_line
+
+    shown: set[str] = set()
+    for store in _OPENED:
+        for notice in store.last_notices:
+            if notice not in shown:
+                shown.add(notice)
+                print("eisenhower: " + sanitize_line(notice), file=sys.stderr)
+    _OPENED.clear()
 
 
 def _config() -> Any:

@@ -39,7 +39,7 @@ from .files import (
     remove_stale_temp_files,
     write_atomic,
 )
-from .i18n import _
+from .i18n import _, ngettext
 from .model import InvalidTask, Task, iso_now, utc_now
 
 # read_given_file and write_atomic live in files.py; they are imported from here too.
@@ -86,6 +86,8 @@ class Snapshot:
     tasks: list[Task]
     signature: Signature | None
     meta: dict[str, Any] = field(default_factory=dict)
+    # What the load had to mend (a cut emoji...), worded for the user; see Store.last_notices.
+    notices: list[str] = field(default_factory=list)
 
     def by_id(self) -> dict[str, Task]:
         return {t.id: t for t in self.tasks}
@@ -102,14 +104,74 @@ def signature_of(path: Path) -> Signature | None:
 # --- encoding ---------------------------------------------------------------------------------
 
 
-def _decode(raw: bytes, path: Path, *, check_records: bool = True) -> dict[str, Any]:
+@dataclass(slots=True)
+class Repairs:
+    """What loading a file had to mend; written back (after a backup) by the next save."""
+
+    broken: int = 0  # texts that held lone UTF-16 surrogates, now U+FFFD
+
+    def __bool__(self) -> bool:
+        return bool(self.broken)
+
+    def notices(self, path: Path, backup: Path | None = None) -> list[str]:
+        """One message for the user; ``backup`` once the repaired file was saved."""
+        found: list[str] = []
+        if self.broken:
+            found.append(
+                ngettext(
+                    "{n} text in {path} had broken characters (a cut emoji); it shows as �.",
+                    "{n} texts in {path} had broken characters (a cut emoji); they show as �.",
+                    self.broken,
+                ).format(n=self.broken, path=path)
+            )
+        if not found:
+            return []
+        if backup is None:
+            tail = _("The original file will be backed up in {backups} on the next save.")
+        else:
+            tail = _("The original file was backed up as {backup}.")
+        found.append(tail.format(backups=backup_dir(path), backup=backup))
+        return [" ".join(found)]
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _replace_lone_surrogates(value: Any, repairs: Repairs) -> Any:
+    """``value`` with every lone surrogate (keys too, at any depth) replaced by U+FFFD.
+
+    The stdlib's json.loads keeps a lone ``\\ud83d`` (JavaScript tools write one when they cut
+    an emoji in two); such a string cannot be encoded as UTF-8, so every later save would fail.
+    A surrogate pair is already joined into one character by the decoder: any left is lone.
+    """
+    if isinstance(value, str):
+        if value.isascii() or not _LONE_SURROGATE.search(value):
+            return value
+        repairs.broken += 1
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {
+            _replace_lone_surrogates(k, repairs): _replace_lone_surrogates(v, repairs)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_replace_lone_surrogates(v, repairs) for v in value]
+    return value
+
+
+def _decode(
+    raw: bytes, path: Path, *, check_records: bool = True, repairs: Repairs | None = None
+) -> dict[str, Any]:
+    """The file's data, checked; what had to be mended is counted in ``repairs``."""
     if not raw or raw.isspace():  # isspace stops at the first other byte; strip copies
         raise CorruptFileError(_unreadable(path, _("it is empty")))
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError:
-        try:  # orjson refuses a few things the stdlib takes (integers past 64 bits)
+        try:  # orjson refuses a few things the stdlib takes (integers past 64 bits, surrogates)
             data = json.loads(raw)
+            # orjson refuses every lone surrogate, so only this slower path needs the walk.
+            data = _replace_lone_surrogates(data, repairs if repairs is not None else Repairs())
         except (ValueError, RecursionError) as exc:
             why = _("it is not valid JSON ({error})").format(error=exc)
             raise CorruptFileError(_unreadable(path, why)) from None
@@ -122,8 +184,14 @@ def _encode(data: dict[str, Any]) -> bytes:
         # Compact, as TinyDB's own JSONStorage writes it: a 50,000-task file is a third smaller
         # than indented, and every write and start reads and writes all of it.
         return orjson.dumps(data, option=orjson.OPT_APPEND_NEWLINE)
-    except TypeError:
+    except TypeError:  # orjson.JSONEncodeError: integers past 64 bits, lone surrogates
+        pass
+    try:
         return json.dumps(data, ensure_ascii=False).encode() + b"\n"
+    except UnicodeEncodeError:
+        # A lone surrogate that came in after the load (an unknown field of an import): the
+        # save must not fail on it.
+        return _encode(_replace_lone_surrogates(data, Repairs()))
 
 
 def _unreadable(path: Path, why: str) -> str:
@@ -352,6 +420,9 @@ class Store:
         self.keep_last_version = keep_last_version
         self._cache: tuple[int, int, dict[str, Any]] | None = None
         self._backed_up_on: str | None = None
+        # What the last load or save had to mend, worded for the user (the CLI prints them on
+        # stderr; read() also hands them over in Snapshot.notices).
+        self.last_notices: list[str] = []
 
     # reading
 
@@ -368,7 +439,9 @@ class Store:
             # If the file was replaced while we read, read again so the signature matches.
             if self.signature() == before:
                 break
-        data = _decode(raw, self.path, check_records=False)
+        repairs = Repairs()
+        data = _decode(raw, self.path, check_records=False, repairs=repairs)
+        self.last_notices = repairs.notices(self.path)
         records = data.get("tasks", {})
         if not all(map(str.isdigit, records)):
             why = _("a task entry has the wrong shape")
@@ -378,14 +451,18 @@ class Store:
         except (ValueError, AttributeError) as exc:
             raise CorruptFileError(_unreadable(self.path, str(exc))) from None
         meta = next(iter(data.get("meta", {}).values()), {})
-        return Snapshot([t for t in tasks if t.deleted is None], before, dict(meta))
+        live = [t for t in tasks if t.deleted is None]
+        return Snapshot(live, before, dict(meta), list(self.last_notices))
 
     def read_records(self) -> list[dict[str, Any]]:
         """The stored records as they are, every one shape-checked; for fast read-only paths."""
         raw = self._read_bytes()
         if raw is None:
             return []
-        return list(_decode(raw, self.path).get("tasks", {}).values())
+        repairs = Repairs()
+        data = _decode(raw, self.path, repairs=repairs)
+        self.last_notices = repairs.notices(self.path)
+        return list(data.get("tasks", {}).values())
 
     def _read_bytes(self) -> bytes | None:
         try:
@@ -413,16 +490,22 @@ class Store:
         with self._locked():
             self._remove_stale_temp_files()
             raw = self._read_bytes()
+            repairs = Repairs()
             if raw is None:
                 data: dict[str, Any] = {"tasks": {}, "meta": {"1": {"schema_version": 0}}}
             else:
-                data = self._parsed(raw)
+                data = self._parsed(raw, repairs)
+            self.last_notices = repairs.notices(self.path)
             self._cache = None  # the data is about to change; it is cached again once written
             keep = self.keep_last_version
             migrated = self._migrate(data, raw)
             txn = Txn(data, self.clock())
             yield txn
-            if txn.dirty or migrated or raw is None:
+            if txn.dirty or migrated or raw is None or repairs:
+                if raw is not None and repairs:
+                    # The bytes as they were, before the first save that mends them.
+                    saved = self._write_backup(raw, "pre-repair")
+                    self.last_notices = repairs.notices(self.path, saved)
                 if raw is not None and self._daily_backup(raw):
                     txn.purge_old_tombstones()  # once a day is plenty
                 payload = _encode(txn._storage.data)
@@ -432,7 +515,7 @@ class Store:
             elif raw is not None and keep:
                 self._cache = (len(raw), zlib.crc32(raw), data)
 
-    def _parsed(self, raw: bytes) -> dict[str, Any]:
+    def _parsed(self, raw: bytes, repairs: Repairs) -> dict[str, Any]:
         """The file's data; our own last write is reused when the bytes are exactly those.
 
         The bytes are always read and checksummed, so a change by anyone else is always seen;
@@ -441,7 +524,7 @@ class Store:
         cache = self._cache
         if cache is not None and cache[0] == len(raw) and cache[1] == zlib.crc32(raw):
             return cache[2]
-        return _decode(raw, self.path)
+        return _decode(raw, self.path, repairs=repairs)
 
     def _migrate(self, data: dict[str, Any], raw: bytes | None) -> bool:
         version = _schema_version(data)

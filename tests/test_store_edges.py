@@ -1,0 +1,140 @@
+"""The store's edges, where a file written by someone else used to cost data: broken text,
+symlinks, sync tools swapping the file, backups, odd files and odd records.
+
+Every test here uses real files, and real processes where another program is involved.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from eisenhower_tui.domain.tasks import new_task
+from eisenhower_tui.model import Quadrant
+from eisenhower_tui.store import Store
+from tests.conftest import run_cli
+
+REPO = Path(__file__).resolve().parents[1]
+BROKEN_ID = "aaaa1111-0000-4000-8000-000000000001"
+
+
+def child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    return env
+
+
+def records_on_disk(path: Path) -> dict[str, dict[str, Any]]:
+    """The task records by id, read the strict way (orjson refuses broken UTF-8 and surrogates)."""
+    data = orjson.loads(path.read_bytes())
+    return {r["id"]: r for r in data["tasks"].values()}
+
+
+def backups_of(db: Path, reason: str) -> list[Path]:
+    folder = db.parent / "backups"
+    return sorted(p for p in folder.iterdir() if reason in p.name) if folder.exists() else []
+
+
+# --- 1. a broken emoji does not stop saving ---------------------------------------------------
+
+
+def write_file_with_a_cut_emoji(db: Path) -> bytes:
+    """A task file as a JavaScript tool writes it when it cuts an emoji in two."""
+    Store(db).add(new_task("alpha", Quadrant.DO), new_task("beta", Quadrant.SCHEDULE))
+    data = json.loads(db.read_bytes())
+    broken = new_task("placeholder", Quadrant.SCHEDULE).to_record()
+    broken.update(id=BROKEN_ID, title="gamma \ud83d cut", notes="ok \udc00", x_by_js={"\ud83d": 1})
+    data["tasks"]["3"] = broken
+    raw = json.dumps(data).encode()  # ensure_ascii: the lone surrogates become \ud83d escapes
+    assert b"\\ud83d" in raw
+    with pytest.raises(orjson.JSONDecodeError):
+        orjson.loads(raw)
+    db.write_bytes(raw)  # one write so far: no backup yet
+    return raw
+
+
+def conflict_copy_of(db: Path) -> Path:
+    data = json.loads(db.read_bytes())
+    extra = new_task("from the laptop", Quadrant.DO).to_record()
+    data["tasks"]["9"] = extra
+    copy = db.with_name("tasks.sync-conflict-20261126-101010-ABCDEF7.json")
+    copy.write_text(json.dumps(data))
+    return copy
+
+
+WRITING_COMMANDS: dict[str, list[str]] = {
+    "add": ["add", "delta"],
+    "done": ["done", BROKEN_ID[:8]],
+    "move": ["move", BROKEN_ID[:8], "do"],
+    "import": ["import", "{todo}", "--format", "todotxt"],
+    "merge": ["merge", "{copy}"],
+}
+
+
+@pytest.mark.parametrize("command", list(WRITING_COMMANDS))
+def test_a_cut_emoji_is_mended_on_the_next_save_after_a_backup_of_the_original(
+    db: Path, tmp_path: Path, command: str
+) -> None:
+    original = write_file_with_a_cut_emoji(db)
+    todo = tmp_path / "todo.txt"
+    todo.write_text("(A) imported task\n")
+    copy = conflict_copy_of(db)
+    args = [a.format(todo=todo, copy=copy) for a in WRITING_COMMANDS[command]]
+
+    result = run_cli(*args, db=db)
+
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "broken characters" in result.stderr and "backed up" in result.stderr
+    records = records_on_disk(db)  # strict UTF-8 JSON now
+    assert records[BROKEN_ID]["title"] == "gamma \ufffd cut"
+    assert records[BROKEN_ID]["notes"] == "ok \ufffd"
+    assert records[BROKEN_ID]["x_by_js"] == {"\ufffd": 1}
+    assert {"alpha", "beta"} <= {r["title"] for r in records.values()}
+    [backup] = backups_of(db, "pre-repair")
+    assert backup.read_bytes() == original
+    assert str(backup) in result.stderr
+
+
+def test_a_cut_emoji_does_not_stop_list_json_or_export_and_they_write_nothing(
+    db: Path, tmp_path: Path
+) -> None:
+    original = write_file_with_a_cut_emoji(db)
+
+    listed = run_cli("list", "--json", "--all", db=db)
+    assert listed.returncode == 0, listed.stderr
+    assert "gamma \ufffd cut" in {r["title"] for r in orjson.loads(listed.stdout.encode())}
+    assert "broken characters" in listed.stderr and "Traceback" not in listed.stderr
+
+    target = tmp_path / "out.json"
+    exported = run_cli("export", "--format", "json", "-o", str(target), db=db)
+    assert exported.returncode == 0, exported.stderr
+    assert "gamma \ufffd cut" in target.read_text(encoding="utf-8")
+    assert "broken characters" in exported.stderr
+
+    for fmt in ("csv", "markdown", "ics"):
+        shown = run_cli("export", "--format", fmt, db=db)
+        assert shown.returncode == 0 and "Traceback" not in shown.stderr, shown.stderr
+
+    assert db.read_bytes() == original  # reading never writes
+    assert backups_of(db, "pre-repair") == []
+
+
+def test_a_snapshot_carries_the_notice_and_a_second_save_needs_no_backup(db: Path) -> None:
+    write_file_with_a_cut_emoji(db)
+    store = Store(db)
+    snapshot = store.read()
+    [notice] = snapshot.notices
+    assert "3 texts" in notice and "on the next save" in notice
+    assert store.last_notices == snapshot.notices
+    assert store.read_records() and store.last_notices == snapshot.notices
+
+    store.add(new_task("first save"))
+    store.add(new_task("second save"))
+    assert len(backups_of(db, "pre-repair")) == 1
+    assert Store(db).read().notices == []
