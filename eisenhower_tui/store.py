@@ -410,7 +410,12 @@ class Store:
         lock_timeout: float = LOCK_TIMEOUT,
         keep_last_version: bool = False,
     ) -> None:
-        self.path = Path(path)
+        self.given_path = Path(path)
+        # The real file, resolved once: a task file that is a symlink (data/tasks.json ->
+        # Dropbox/tasks.json) must stay one, so the temp file, the rename, the lock and the
+        # backups all happen beside its target. A dangling link resolves to where its target
+        # will be created.
+        self.path = Path(os.path.realpath(path))
         self.clock = clock
         self.lock_timeout = lock_timeout
         self.lock_path = self.path.with_name(self.path.name + ".lock")

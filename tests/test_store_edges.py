@@ -138,3 +138,47 @@ def test_a_snapshot_carries_the_notice_and_a_second_save_needs_no_backup(db: Pat
     store.add(new_task("second save"))
     assert len(backups_of(db, "pre-repair")) == 1
     assert Store(db).read().notices == []
+
+
+# --- 2. a symlinked task file stays a symlink -------------------------------------------------
+
+
+def test_writing_through_a_symlinked_task_file_keeps_the_link_and_changes_its_target(
+    tmp_path: Path,
+) -> None:
+    dropbox = tmp_path / "Dropbox"
+    dropbox.mkdir()
+    target = dropbox / "tasks.json"
+    Store(target).add(new_task("made in Dropbox", Quadrant.DO))
+    (tmp_path / "data").mkdir()
+    link = tmp_path / "data" / "tasks.json"
+    link.symlink_to(os.path.relpath(target, link.parent))
+
+    for title in ("first through the link", "second through the link"):
+        result = run_cli("add", title, db=link)
+        assert result.returncode == 0, result.stderr
+
+    assert link.is_symlink()
+    assert {r["title"] for r in records_on_disk(target).values()} == {
+        "made in Dropbox",
+        "first through the link",
+        "second through the link",
+    }
+    # Lock and backups sit beside the real file, none beside the link.
+    assert sorted(p.name for p in link.parent.iterdir()) == ["tasks.json"]
+    assert (dropbox / "tasks.json.lock").exists() and backups_of(target, "daily")
+
+
+def test_a_dangling_symlink_creates_its_target_and_stays_a_link(tmp_path: Path) -> None:
+    dropbox = tmp_path / "Dropbox"
+    dropbox.mkdir()
+    link = tmp_path / "tasks.json"
+    link.symlink_to(dropbox / "tasks.json")
+
+    result = run_cli("add", "the very first task", db=link)
+
+    assert result.returncode == 0, result.stderr
+    assert link.is_symlink()
+    assert [r["title"] for r in records_on_disk(dropbox / "tasks.json").values()] == [
+        "the very first task"
+    ]
