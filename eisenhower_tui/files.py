@@ -21,11 +21,13 @@ from .i18n import _
 from .model import InvalidTask
 
 __all__ = [
+    "NotRegularFileError",
     "StoreError",
     "exclusive_lock",
     "fsync_folder",
     "make_private_folders",
     "read_given_file",
+    "read_regular_file",
     "remove_stale_temp_files",
     "write_atomic",
 ]
@@ -33,6 +35,10 @@ __all__ = [
 
 class StoreError(Exception):
     """A storage problem (exit code 1). The message names the file and what to do."""
+
+
+class NotRegularFileError(OSError):
+    """The path is a pipe, a device or a socket: reading it could block forever."""
 
 
 # --- folders ----------------------------------------------------------------------------------
@@ -70,6 +76,30 @@ def remove_stale_temp_files(folder: Path, is_ours: Callable[[str], bool]) -> Non
 # --- reading ----------------------------------------------------------------------------------
 
 
+def read_regular_file(path: Path) -> tuple[bytes, os.stat_result] | None:
+    """The bytes of ``path`` and the stat of exactly the file read; None if there is none.
+
+    Opened non-blocking and checked with fstat before reading, so a pipe or a device given as
+    a task file is refused (:class:`NotRegularFileError`) instead of hanging the command.
+    Raises IsADirectoryError for a folder and OSError for the rest.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        if not stat.S_ISREG(st.st_mode):
+            raise NotRegularFileError(errno.EINVAL, "not a regular file", str(path))
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read(), st
+    finally:
+        os.close(fd)
+
+
 def read_given_file(path: Path, cannot: Callable[[str], str]) -> bytes:
     """The bytes of a file the user named (an import, a conflict copy), or InvalidTask (exit 2).
 
@@ -88,35 +118,62 @@ def read_given_file(path: Path, cannot: Callable[[str], str]) -> bytes:
 # --- writing ----------------------------------------------------------------------------------
 
 
-def write_atomic(path: Path, payload: bytes, *, temp_prefix: str) -> None:
-    """Temp file in the same folder (created exclusively, 0600), fsync, rename, fsync folder."""
+def _cannot_write(path: Path, exc: OSError) -> StoreError:
+    reason = _("the disk is full") if exc.errno == errno.ENOSPC else exc.strerror
+    return StoreError(
+        _(
+            "Cannot write the task file {path}: {reason}. The file on disk was left as it "
+            "was; your last change was not saved."
+        ).format(path=path, reason=reason)
+    )
+
+
+def _write_temp(folder: Path, payload: bytes, temp_prefix: str) -> str:
+    """A new temp file (created exclusively, 0600) holding ``payload``, flushed to disk."""
+    fd, tmp = tempfile.mkstemp(prefix=temp_prefix, suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return tmp
+
+
+def write_atomic(
+    path: Path,
+    payload: bytes,
+    *,
+    temp_prefix: str,
+    before_replace: Callable[[], None] | None = None,
+) -> None:
+    """Temp file in the same folder (created exclusively, 0600), fsync, rename, fsync folder.
+
+    ``before_replace`` runs once the temp file is on disk, right before the rename, so the
+    window between a last check and the rename is as short as it can be; what it raises
+    propagates and nothing is replaced.
+    """
     folder = path.parent
     mode = 0o600
     with contextlib.suppress(FileNotFoundError):
         mode = stat.S_IMODE(os.stat(path).st_mode) or 0o600
     tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=temp_prefix, suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
+        tmp = _write_temp(folder, payload, temp_prefix)
         os.chmod(tmp, mode)
+        if before_replace is not None:
+            before_replace()
         os.replace(tmp, path)
         tmp = None
     except OSError as exc:
-        reason = _("the disk is full") if exc.errno == errno.ENOSPC else exc.strerror
-        raise StoreError(
-            _(
-                "Cannot write the task file {path}: {reason}. The file on disk was left as it "
-                "was; your last change was not saved."
-            ).format(path=path, reason=reason)
-        ) from None
+        raise _cannot_write(path, exc) from None
     finally:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
-    # The new file is in place: a folder that cannot be fsynced must not report it as lost.
     fsync_folder(folder)
 
 

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import orjson
 from tinydb import TinyDB
@@ -36,6 +36,7 @@ from .files import (
     exclusive_lock,
     make_private_folders,
     read_given_file,
+    read_regular_file,
     remove_stale_temp_files,
     write_atomic,
 )
@@ -55,6 +56,8 @@ __all__ = [
     "write_atomic",
 ]
 
+T = TypeVar("T")
+
 SCHEMA_VERSION = 1
 TOMBSTONE_DAYS = 30
 BACKUPS_KEPT = 7
@@ -71,6 +74,10 @@ class UnknownId(InvalidTask):
 
 class ConflictError(StoreError):
     """A task changed elsewhere since it was read; nothing was written."""
+
+
+class _FileSwapped(Exception):
+    """The file on disk is no longer the one the transaction read (internal; see apply)."""
 
 
 class Signature(NamedTuple):
@@ -263,6 +270,17 @@ class _MemoryStorage(Storage):
 
     def write(self, data: dict[str, Any]) -> None:
         self.data = data
+
+
+@dataclass(slots=True)
+class _Loaded:
+    """What a transaction read: the bytes, which file they came from, and what was done."""
+
+    raw: bytes | None
+    signature: Signature | None
+    data: dict[str, Any]
+    repairs: Repairs
+    migrated: bool
 
 
 # --- transactions -----------------------------------------------------------------------------
@@ -470,11 +488,12 @@ class Store:
         return list(data.get("tasks", {}).values())
 
     def _read_bytes(self) -> bytes | None:
+        return self._read_file()[0]
+
+    def _read_file(self) -> tuple[bytes | None, Signature | None]:
+        """The file's bytes and the identity of exactly the file read (from fstat)."""
         try:
-            with open(self.path, "rb") as handle:
-                return handle.read()
-        except FileNotFoundError:
-            return None
+            found = read_regular_file(self.path)
         except IsADirectoryError:
             raise StoreError(
                 _("The task file {path} is a folder. Point --db at a file.").format(path=self.path)
@@ -486,39 +505,79 @@ class Store:
                     "nothing was written."
                 ).format(path=self.path, reason=exc.strerror)
             ) from None
+        if found is None:
+            return None, None
+        raw, st = found
+        return raw, Signature(st.st_ino, st.st_size, st.st_mtime_ns)
 
     # writing
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Txn]:
-        """Lock, re-read, yield a :class:`Txn`, then write atomically if anything changed."""
+        """Lock, re-read, yield a :class:`Txn`, then write atomically if anything changed.
+
+        The block runs once: if another program (a sync tool, which takes no lock) replaced
+        the file between the read and the write, nothing is written and :class:`StoreError`
+        says so. Use :meth:`apply` for a change that can simply be made again on the new file.
+        """
         with self._locked():
-            self._remove_stale_temp_files()
-            raw = self._read_bytes()
-            repairs = Repairs()
-            if raw is None:
-                data: dict[str, Any] = {"tasks": {}, "meta": {"1": {"schema_version": 0}}}
-            else:
-                data = self._parsed(raw, repairs)
-            self.last_notices = repairs.notices(self.path)
-            self._cache = None  # the data is about to change; it is cached again once written
-            keep = self.keep_last_version
-            migrated = self._migrate(data, raw)
-            txn = Txn(data, self.clock())
+            txn, loaded = self._begin()
             yield txn
-            if txn.dirty or migrated or raw is None or repairs:
-                if raw is not None and repairs:
-                    # The bytes as they were, before the first save that mends them.
-                    saved = self._write_backup(raw, "pre-repair")
-                    self.last_notices = repairs.notices(self.path, saved)
-                if raw is not None and self._daily_backup(raw):
-                    txn.purge_old_tombstones()  # once a day is plenty
-                payload = _encode(txn._storage.data)
-                self._write_atomic(payload)
-                if keep:
-                    self._cache = (len(payload), zlib.crc32(payload), txn._storage.data)
-            elif raw is not None and keep:
-                self._cache = (len(raw), zlib.crc32(raw), data)
+            try:
+                self._commit(txn, loaded)
+            except _FileSwapped:
+                raise StoreError(self._swapped_message()) from None
+
+    def apply(self, change: Callable[[Txn], T], *, attempts: int = 3) -> T:
+        """Run ``change(txn)`` in a transaction and write; again on the new file (up to
+        ``attempts`` times) if a sync tool swapped the file in meanwhile, so its version is
+        not overwritten. ``change`` must only act on ``txn``: it may run more than once."""
+        with self._locked():
+            for _attempt in range(attempts):
+                txn, loaded = self._begin()
+                result = change(txn)
+                try:
+                    self._commit(txn, loaded)
+                except _FileSwapped:
+                    continue
+                return result
+        raise StoreError(self._swapped_message())
+
+    def _swapped_message(self) -> str:
+        return _(
+            "The task file {path} was replaced by another program during the save; nothing "
+            "was written. Try again."
+        ).format(path=self.path)
+
+    def _begin(self) -> tuple[Txn, _Loaded]:
+        """Under the lock: read the file (noting exactly which file was read), check, migrate."""
+        self._remove_stale_temp_files()
+        raw, read_signature = self._read_file()
+        repairs = Repairs()
+        if raw is None:
+            data: dict[str, Any] = {"tasks": {}, "meta": {"1": {"schema_version": 0}}}
+        else:
+            data = self._parsed(raw, repairs)
+        self.last_notices = repairs.notices(self.path)
+        self._cache = None  # the data is about to change; it is cached again once written
+        migrated = self._migrate(data, raw)
+        return Txn(data, self.clock()), _Loaded(raw, read_signature, data, repairs, migrated)
+
+    def _commit(self, txn: Txn, loaded: _Loaded) -> None:
+        raw, repairs, keep = loaded.raw, loaded.repairs, self.keep_last_version
+        if txn.dirty or loaded.migrated or raw is None or repairs:
+            if raw is not None and repairs:
+                # The bytes as they were, before the first save that mends them.
+                saved = self._write_backup(raw, "pre-repair")
+                self.last_notices = repairs.notices(self.path, saved)
+            if raw is not None and self._daily_backup(raw):
+                txn.purge_old_tombstones()  # once a day is plenty
+            payload = _encode(txn._storage.data)
+            self._write_atomic(payload, loaded.signature)
+            if keep:
+                self._cache = (len(payload), zlib.crc32(payload), txn._storage.data)
+        elif raw is not None and keep:
+            self._cache = (len(raw), zlib.crc32(raw), loaded.data)
 
     def _parsed(self, raw: bytes, repairs: Repairs) -> dict[str, Any]:
         """The file's data; our own last write is reused when the bytes are exactly those.
@@ -573,8 +632,21 @@ class Store:
         prefix = self._temp_prefix()
         remove_stale_temp_files(self.path.parent, lambda name: name.startswith(prefix))
 
-    def _write_atomic(self, payload: bytes) -> None:
-        write_atomic(self.path, payload, temp_prefix=self._temp_prefix())
+    def _write_atomic(self, payload: bytes, read_signature: Signature | None) -> None:
+        """Replace the file, unless it is no longer the one read (``read_signature``).
+
+        A sync tool renames its version over the file without our lock. The check runs once
+        the new content is on disk, right before the rename, so what is left is the window
+        between that stat and the rename (a few microseconds), not the whole transaction.
+        """
+
+        def still_the_file_read() -> None:
+            if signature_of(self.path) != read_signature:
+                raise _FileSwapped
+
+        write_atomic(
+            self.path, payload, temp_prefix=self._temp_prefix(), before_replace=still_the_file_read
+        )
 
     # backups
 
@@ -627,17 +699,21 @@ class Store:
         raw = backup.read_bytes()
         _decode(raw, backup)
         with self._locked():
-            current = self._read_bytes()
-            saved = self._write_backup(current, "before-restore") if current else backup
-            self._write_atomic(raw)
-        return saved
+            for _attempt in range(3):
+                current, signature = self._read_file()
+                saved = self._write_backup(current, "before-restore") if current else backup
+                try:
+                    self._write_atomic(raw, signature)
+                except _FileSwapped:
+                    continue  # back up the version the sync tool brought, then restore
+                return saved
+        raise StoreError(self._swapped_message())
 
     # conveniences, one transaction each
 
     def add(self, *tasks: Task) -> None:
         """Add new tasks (see :meth:`Txn.put_many` to insert or replace by id)."""
-        with self.transaction() as txn:
-            txn.insert(tasks)
+        self.apply(lambda txn: txn.insert(tasks))
 
     def update(
         self,
@@ -651,7 +727,8 @@ class Store:
         With ``expect_updated``, refuse (:class:`ConflictError`) if someone else changed the
         task since: undo must not overwrite another window's change.
         """
-        with self.transaction() as txn:
+
+        def change_stored(txn: Txn) -> Task:
             task = txn.get(task_id)
             if task is None or task.deleted is not None:
                 raise UnknownId(_("the task {id} no longer exists").format(id=task_id[:8]))
@@ -663,6 +740,8 @@ class Store:
             task.updated = iso_now(txn.now)
             txn.put(task)
             return task
+
+        return self.apply(change_stored)
 
 
 def parse_task_file(raw: bytes, path: Path) -> dict[str, Any]:
