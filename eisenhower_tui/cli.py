@@ -6,12 +6,12 @@ import argparse
 import contextlib
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from . import __version__
-from .i18n import _
+from .i18n import _, ngettext
 from .model import InvalidTask, Quadrant, Task, display_safe, iso_now, pane_order
 from .store import StoreError
 
@@ -474,8 +474,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
     if not args.backup:
         if not backups:
             print(_("No backups yet for {path}.").format(path=store.path))
-        for path in backups:
-            print(path)
+        now = _now()
+        for info in store.backup_infos():
+            count = store.count_tasks_in(info.path)
+            tasks = _("unreadable") if count is None else ngettext("{n} task", "{n} tasks", count)
+            print(f"{info.path}  {_age(now - info.taken)}  {tasks.format(n=count)}")
         return EXIT_OK
     chosen = Path(args.backup)
     if not chosen.exists():
@@ -491,6 +494,19 @@ def cmd_restore(args: argparse.Namespace) -> int:
     restored = _("Restored {backup} over {path}; the previous file is saved as {saved}")
     print(restored.format(backup=chosen, path=store.path, saved=saved))
     return EXIT_OK
+
+
+def _age(elapsed: timedelta) -> str:
+    """How long ago a backup was taken, at a glance: "2 h ago"."""
+    seconds = max(0, int(elapsed.total_seconds()))
+    if seconds < 60:
+        return _("just now")
+    if seconds < 3600:
+        return _("{n} min ago").format(n=seconds // 60)
+    if seconds < 86400:
+        return _("{n} h ago").format(n=seconds // 3600)
+    days = seconds // 86400
+    return ngettext("{n} day ago", "{n} days ago", days).format(n=days)
 
 
 def cmd_export(args: argparse.Namespace) -> int:

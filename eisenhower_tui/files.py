@@ -30,6 +30,7 @@ __all__ = [
     "read_regular_file",
     "remove_stale_temp_files",
     "write_atomic",
+    "write_exclusive",
 ]
 
 
@@ -175,6 +176,37 @@ def write_atomic(
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
     fsync_folder(folder)
+
+
+def write_exclusive(name_for: Callable[[int], Path], payload: bytes, *, temp_prefix: str) -> Path:
+    """Write ``payload`` under the first of ``name_for(0)``, ``name_for(1)``... that is free.
+
+    Never replaces an existing file: the whole content is written and fsynced to a temp file,
+    then hard-linked to the new name, which fails if the name exists (EEXIST), and the temp
+    name is removed. A killed writer leaves a temp file, never a torn file under the name.
+    """
+    first = name_for(0)
+    folder = first.parent
+    tmp = None
+    try:
+        tmp = _write_temp(folder, payload, temp_prefix)
+        for counter in range(1000):
+            target = name_for(counter)
+            try:
+                os.link(tmp, target)
+            except FileExistsError:
+                continue
+            break
+        else:
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(first))
+    except OSError as exc:
+        raise _cannot_write(first, exc) from None
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+    fsync_folder(folder)
+    return target
 
 
 # --- the lock ---------------------------------------------------------------------------------

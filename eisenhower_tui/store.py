@@ -39,6 +39,7 @@ from .files import (
     read_regular_file,
     remove_stale_temp_files,
     write_atomic,
+    write_exclusive,
 )
 from .i18n import _, ngettext
 from .model import InvalidTask, Task, iso_now, utc_now
@@ -272,6 +273,16 @@ class _MemoryStorage(Storage):
         self.data = data
 
 
+@dataclass(frozen=True, slots=True)
+class BackupInfo:
+    """One backup: where it is, when it was taken (local time, from its name) and why."""
+
+    path: Path
+    taken: datetime
+    counter: int
+    reason: str  # daily, before-restore, pre-v1, pre-repair
+
+
 @dataclass(slots=True)
 class _Loaded:
     """What a transaction read: the bytes, which file they came from, and what was done."""
@@ -454,14 +465,9 @@ class Store:
 
     def read(self) -> Snapshot:
         """The tasks on disk (without tombstones); an absent file is an empty list."""
-        for _attempt in range(3):
-            before = self.signature()
-            raw = self._read_bytes()
-            if raw is None:
-                return Snapshot([], None)
-            # If the file was replaced while we read, read again so the signature matches.
-            if self.signature() == before:
-                break
+        raw, before = self._read_file()  # the signature is that of exactly the file read
+        if raw is None:
+            return Snapshot([], None)
         repairs = Repairs()
         data = _decode(raw, self.path, check_records=False, repairs=repairs)
         self.last_notices = repairs.notices(self.path)
@@ -631,6 +637,7 @@ class Store:
         """Under the lock no write is in flight, so any temp file left is from a killed writer."""
         prefix = self._temp_prefix()
         remove_stale_temp_files(self.path.parent, lambda name: name.startswith(prefix))
+        remove_stale_temp_files(backup_dir(self.path), self._is_my_backup_temp)
 
     def _write_atomic(self, payload: bytes, read_signature: Signature | None) -> None:
         """Replace the file, unless it is no longer the one read (``read_signature``).
@@ -652,31 +659,56 @@ class Store:
 
     def backups(self) -> list[Path]:
         """This file's backups, newest first."""
+        return [info.path for info in self.backup_infos()]
+
+    def backup_infos(self) -> list[BackupInfo]:
+        """This file's backups, newest first, with when and why each was taken."""
         folder = backup_dir(self.path)
         try:
-            found = [p for p in folder.iterdir() if self._is_my_backup(p.name)]
-        except FileNotFoundError:
+            names = os.listdir(folder)
+        except (FileNotFoundError, NotADirectoryError):
             return []
-        return sorted(found, key=lambda p: p.name, reverse=True)
+        pattern = self._backup_pattern()
+        found = []
+        for name in names:
+            match = pattern.fullmatch(name)
+            if match is None:
+                continue
+            stamp, counter, reason = match.groups()
+            try:
+                taken = datetime.strptime(stamp, "%Y%m%d-%H%M%S").astimezone()
+            except ValueError:
+                continue
+            found.append(BackupInfo(folder / name, taken, int(counter or 0), reason))
+        return sorted(found, key=lambda b: (b.taken, b.counter), reverse=True)
 
-    def _is_my_backup(self, name: str) -> bool:
-        # <stem>.<YYYYMMDD-HHMMSS>-<reason><suffix>, not those of a `<stem>.work.json` beside it
+    def _backup_pattern(self) -> re.Pattern[str]:
+        # <stem>.<YYYYMMDD-HHMMSS>[-<n>]-<reason><suffix>, not those of a `<stem>.work.json`
+        # beside it; -<n> tells apart two backups taken in the same second.
         stem, suffix = re.escape(self.path.stem), re.escape(self.path.suffix or ".json")
-        return re.fullmatch(rf"{stem}\.\d{{8}}-\d{{6}}-[\w-]+{suffix}", name) is not None
+        return re.compile(rf"{stem}\.(\d{{8}}-\d{{6}})(?:-(\d+))?-([A-Za-z][\w-]*){suffix}")
+
+    def _is_my_backup_temp(self, name: str) -> bool:
+        stem = re.escape(self.path.stem)
+        return re.fullmatch(rf"\.{stem}\.\d{{8}}-\d{{6}}-.*\.tmp", name) is not None
 
     def _daily_backup(self, raw: bytes) -> bool:
         """Back up on the first write of each day (by any process); True when this one did."""
-        today = self.clock().astimezone().strftime("%Y%m%d")
-        if self._backed_up_on == today:
+        today = self.clock().astimezone().date()
+        if self._backed_up_on == today.isoformat():
             return False
-        marker = f"{self.path.stem}.{today}-"
-        self._backed_up_on = today
-        if any(p.name.startswith(marker) for p in self.backups()):
+        self._backed_up_on = today.isoformat()
+        if any(b.reason == "daily" and b.taken.date() == today for b in self.backup_infos()):
             return False
         self._write_backup(raw, "daily")
         return True
 
     def _write_backup(self, raw: bytes, reason: str) -> Path:
+        """A new backup; never over another one (two restores in one second keep both).
+
+        The 7 newest daily backups are kept, and apart from them the 7 newest of the others
+        (before a restore, a migration or a repair), so restores cannot push out the dailies.
+        """
         folder = backup_dir(self.path)
         try:
             make_private_folders(folder)
@@ -687,18 +719,35 @@ class Store:
                 )
             ) from None
         stamp = self.clock().astimezone().strftime("%Y%m%d-%H%M%S")
-        target = folder / f"{self.path.stem}.{stamp}-{reason}{self.path.suffix or '.json'}"
-        write_atomic(target, raw, temp_prefix=f".{target.name}.")
-        for old in self.backups()[BACKUPS_KEPT:]:
+        suffix = self.path.suffix or ".json"
+
+        def name_for(counter: int) -> Path:
+            extra = f"-{counter}" if counter else ""
+            return folder / f"{self.path.stem}.{stamp}{extra}-{reason}{suffix}"
+
+        target = write_exclusive(name_for, raw, temp_prefix=f".{self.path.stem}.{stamp}-")
+        infos = self.backup_infos()
+        dailies = [b for b in infos if b.reason == "daily"]
+        others = [b for b in infos if b.reason != "daily"]
+        for old in dailies[BACKUPS_KEPT:] + others[BACKUPS_KEPT:]:
             with contextlib.suppress(OSError):
-                old.unlink()
+                old.path.unlink()
         return target
+
+    def count_tasks_in(self, backup: Path) -> int | None:
+        """How many tasks (not deleted) a backup holds; None if it cannot be read."""
+        try:
+            data = _decode(backup.read_bytes(), backup)
+        except (OSError, StoreError):
+            return None
+        return sum(1 for r in data.get("tasks", {}).values() if not r.get("deleted"))
 
     def restore(self, backup: Path) -> Path:
         """Replace the file with a backup, after backing up the current file."""
         raw = backup.read_bytes()
         _decode(raw, backup)
         with self._locked():
+            self._remove_stale_temp_files()
             for _attempt in range(3):
                 current, signature = self._read_file()
                 saved = self._write_backup(current, "before-restore") if current else backup

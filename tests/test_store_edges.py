@@ -10,6 +10,8 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -302,3 +304,95 @@ def test_a_swap_during_a_one_shot_transaction_is_refused_and_theirs_kept(db: Pat
             txn.insert([new_task("ours, not saved")])
     assert str(db) in str(caught.value)
     assert {r["title"] for r in records_on_disk(db).values()} == {"ours before", "swap 1"}
+
+
+# --- 4. backups never overwrite backups -------------------------------------------------------
+
+
+def fixed_clock(when: datetime) -> Callable[[], datetime]:
+    return lambda: when
+
+
+def test_two_restores_in_one_second_keep_both_previous_files(db: Path) -> None:
+    noon = datetime(2026, 11, 26, 11, 0, tzinfo=UTC)
+    Store(db, clock=fixed_clock(noon - timedelta(days=2))).add(new_task("version A"))
+    Store(db, clock=fixed_clock(noon - timedelta(days=1))).add(new_task("version B"))
+    [monday] = Store(db).backups()  # the file as it was before B: version A only
+    store = Store(db, clock=fixed_clock(noon))
+    before_first = db.read_bytes()
+
+    first = store.restore(monday)
+    store.add(new_task("version C"))  # same second, same clock
+    before_second = db.read_bytes()
+    second = store.restore(monday)
+
+    assert first != second
+    assert first.read_bytes() == before_first
+    assert second.read_bytes() == before_second
+    assert all("before-restore" in p.name for p in (first, second))
+
+
+def test_restores_do_not_push_out_the_daily_backups(db: Path) -> None:
+    start = datetime(2026, 11, 1, 11, 0, tzinfo=UTC)
+    for day in range(9):
+        Store(db, clock=fixed_clock(start + timedelta(days=day))).add(new_task(f"day {day}"))
+    dailies = Store(db).backups()
+    assert len(dailies) == 7
+    later = Store(db, clock=fixed_clock(start + timedelta(days=9)))
+    for _ in range(10):
+        later.restore(dailies[0])
+
+    infos = Store(db).backup_infos()
+    assert [b.path for b in infos if b.reason == "daily"] == dailies
+    assert len([b for b in infos if b.reason == "before-restore"]) == 7
+    assert len({b.path.name for b in infos}) == len(infos) == 14
+
+
+def test_a_backup_is_created_exclusively_never_over_a_file_of_the_same_name(db: Path) -> None:
+    noon = datetime(2026, 11, 26, 11, 0, tzinfo=UTC)
+    store = Store(db, clock=fixed_clock(noon))
+    store.add(new_task("one"))
+    store.add(new_task("two"))  # backs up "one"
+    [daily] = store.backups()
+    local = noon.astimezone().strftime("%Y%m%d-%H%M%S")
+    squatter = db.parent / "backups" / f"tasks.{local}-before-restore.json"
+    squatter.write_text('{"tasks": {}, "meta": {}}')
+    before = db.read_bytes()
+
+    saved = store.restore(daily)
+
+    assert squatter.read_text() == '{"tasks": {}, "meta": {}}'
+    assert saved.name == f"tasks.{local}-1-before-restore.json"
+    assert saved.read_bytes() == before
+
+
+def test_temp_files_of_killed_backup_writes_are_removed_on_the_next_write(
+    db: Path, tmp_path: Path
+) -> None:
+    Store(db).add(new_task("one"))
+    folder = db.parent / "backups"
+    folder.mkdir()
+    ours = folder / ".tasks.20261126-120000-k1ll3d.tmp"
+    theirs = folder / ".tasks.work.20261126-120000-k1ll3d.tmp"  # another file's backup
+    for path in (ours, theirs):
+        path.write_bytes(b'{"tasks": {"1": {"id": "torn')
+
+    Store(db).add(new_task("two"))
+
+    assert not ours.exists() and theirs.exists()
+
+
+def test_restore_lists_each_backup_with_its_age_and_task_count(db: Path) -> None:
+    now = datetime.now(UTC)
+    Store(db, clock=fixed_clock(now - timedelta(days=3))).add(new_task("a"), new_task("b"))
+    Store(db, clock=fixed_clock(now - timedelta(hours=2, minutes=5))).add(new_task("c"))
+    broken = db.parent / "backups" / "tasks.20200101-000000-daily.json"
+    broken.write_text("{not json")
+
+    listed = run_cli("restore", db=db)
+
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.splitlines()
+    assert len(lines) == 2
+    assert lines[0].endswith("  2 h ago  2 tasks"), lines
+    assert lines[1].startswith(str(broken)) and lines[1].endswith("  unreadable"), lines
