@@ -21,6 +21,7 @@ from .i18n import _
 from .model import InvalidTask
 
 __all__ = [
+    "HeldLock",
     "NotRegularFileError",
     "StoreError",
     "exclusive_lock",
@@ -46,8 +47,23 @@ class NotRegularFileError(OSError):
 
 
 def make_private_folders(folder: Path) -> None:
-    """Create ``folder`` (and its parents) 0700; raises OSError."""
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """Create ``folder`` and every missing parent, each 0700; raises OSError.
+
+    ``mkdir(parents=True, mode=...)`` gives the mode to the last folder only (the parents get
+    0777 minus the umask, 0755 usually), and the umask may take bits off 0700 too: each folder
+    we create is chmod-ed after its mkdir. A folder that already exists is left as it is.
+    """
+    missing: list[Path] = []
+    current = folder
+    while not os.path.lexists(current) and current != current.parent:
+        missing.append(current)
+        current = current.parent
+    for path in reversed(missing):
+        try:
+            os.mkdir(path, 0o700)
+        except FileExistsError:
+            continue  # another process made it a moment ago: its mode is its own business
+        os.chmod(path, 0o700)
 
 
 def fsync_folder(folder: Path) -> None:
@@ -212,33 +228,95 @@ def write_exclusive(name_for: Callable[[int], Path], payload: bytes, *, temp_pre
 # --- the lock ---------------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def exclusive_lock(lock_path: Path, path: Path, *, timeout: float) -> Iterator[None]:
-    """Hold an exclusive ``flock`` on the sidecar ``lock_path`` (guarding ``path``)."""
-    try:
-        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-    except OSError as exc:
-        raise StoreError(
-            _(
-                "Cannot open the lock file {lock}: {reason}. Check that the "
-                "folder {folder} is writable; nothing was written."
-            ).format(lock=lock_path, reason=exc.strerror, folder=path.parent)
-        ) from None
-    try:
-        deadline = time.monotonic() + timeout
+class HeldLock:
+    """An exclusive ``flock`` on a sidecar lock file, kept the one its path names."""
+
+    def __init__(self, lock_path: Path, path: Path, timeout: float) -> None:
+        self.lock_path = lock_path
+        self.path = path  # the file the lock guards, for the messages
+        self.timeout = timeout
+        self.fd = -1
+
+    def acquire(self) -> None:
+        deadline = time.monotonic() + self.timeout
+        while True:
+            fd = self._open()
+            try:
+                self._wait(fd, deadline)
+                if self._is_current(fd):
+                    break
+            except BaseException:
+                os.close(fd)
+                raise
+            # The lock file was deleted or replaced while we waited for it: whoever came after
+            # locks the new one, so we must too, or two writers would both think they hold it.
+            os.close(fd)
+        old, self.fd = self.fd, fd
+        if old >= 0:
+            os.close(old)
+
+    def ensure_current(self) -> None:
+        """Before writing: if the lock file was deleted while held (a clean-up tool, a user),
+        another writer may have taken a new one; lock that one too, waiting for it."""
+        if self.fd < 0 or not self._is_current(self.fd):
+            self.acquire()
+
+    def release(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)  # closing drops the flock
+            self.fd = -1
+
+    def _open(self) -> int:
+        flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
+        try:
+            return os.open(self.lock_path, flags, 0o600)
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                # A lock symlink planted in a shared folder could make us create or truncate
+                # a file elsewhere; it is never followed.
+                raise StoreError(
+                    _(
+                        "The lock file {lock} is a symbolic link; it was not followed and "
+                        "nothing was written. Remove it if you did not put it there."
+                    ).format(lock=self.lock_path)
+                ) from None
+            raise StoreError(
+                _(
+                    "Cannot open the lock file {lock}: {reason}. Check that the "
+                    "folder {folder} is writable; nothing was written."
+                ).format(lock=self.lock_path, reason=exc.strerror, folder=self.path.parent)
+            ) from None
+
+    def _wait(self, fd: int, deadline: float) -> None:
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
+                return
             except BlockingIOError:
                 if time.monotonic() > deadline:
                     raise StoreError(
                         _(
                             "Another process has held the lock on {path} for "
                             "{seconds} s; nothing was written. Try again."
-                        ).format(path=path, seconds=f"{timeout:.0f}")
+                        ).format(path=self.path, seconds=f"{self.timeout:.0f}")
                     ) from None
                 time.sleep(0.005)
-        yield
+
+    def _is_current(self, fd: int) -> bool:
+        try:
+            named = os.stat(self.lock_path, follow_symlinks=False)
+        except OSError:
+            return False
+        held = os.fstat(fd)
+        return (named.st_dev, named.st_ino) == (held.st_dev, held.st_ino)
+
+
+@contextlib.contextmanager
+def exclusive_lock(lock_path: Path, path: Path, *, timeout: float) -> Iterator[HeldLock]:
+    """Hold an exclusive lock on ``lock_path`` (guarding ``path``) for the block."""
+    lock = HeldLock(lock_path, path, timeout)
+    lock.acquire()
+    try:
+        yield lock
     finally:
-        os.close(fd)  # closing drops the flock
+        lock.release()

@@ -32,6 +32,8 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 
 from .files import (
+    HeldLock,
+    NotRegularFileError,
     StoreError,
     exclusive_lock,
     make_private_folders,
@@ -42,7 +44,7 @@ from .files import (
     write_exclusive,
 )
 from .i18n import _, ngettext
-from .model import InvalidTask, Task, iso_now, utc_now
+from .model import MAX_TITLE, InvalidTask, Task, iso_now, parse_stamp, utc_now
 
 # read_given_file and write_atomic live in files.py; they are imported from here too.
 __all__ = [
@@ -63,6 +65,7 @@ SCHEMA_VERSION = 1
 TOMBSTONE_DAYS = 30
 BACKUPS_KEPT = 7
 LOCK_TIMEOUT = 10.0
+MAX_NOTES = 100_000  # characters; longer notes found in a file are cut on load
 
 
 class CorruptFileError(StoreError):
@@ -117,9 +120,11 @@ class Repairs:
     """What loading a file had to mend; written back (after a backup) by the next save."""
 
     broken: int = 0  # texts that held lone UTF-16 surrogates, now U+FFFD
+    cut: int = 0  # titles over 500 characters and notes over 100,000, now cut
+    duplicates: int = 0  # records dropped because a newer one has the same task id
 
     def __bool__(self) -> bool:
-        return bool(self.broken)
+        return bool(self.broken or self.cut or self.duplicates)
 
     def notices(self, path: Path, backup: Path | None = None) -> list[str]:
         """One message for the user; ``backup`` once the repaired file was saved."""
@@ -131,6 +136,26 @@ class Repairs:
                     "{n} texts in {path} had broken characters (a cut emoji); they show as �.",
                     self.broken,
                 ).format(n=self.broken, path=path)
+            )
+        if self.cut:
+            found.append(
+                ngettext(
+                    "{n} title or note in {path} was too long and was cut (titles to 500 "
+                    "characters, notes to 100,000).",
+                    "{n} titles or notes in {path} were too long and were cut (titles to 500 "
+                    "characters, notes to 100,000).",
+                    self.cut,
+                ).format(n=self.cut, path=path)
+            )
+        if self.duplicates:
+            found.append(
+                ngettext(
+                    "{n} older copy of a task in {path} had the same id as another; the "
+                    "newest copy is kept.",
+                    "{n} older copies of tasks in {path} had the same id as another; the "
+                    "newest copy of each is kept.",
+                    self.duplicates,
+                ).format(n=self.duplicates, path=path)
             )
         if not found:
             return []
@@ -184,7 +209,60 @@ def _decode(
             why = _("it is not valid JSON ({error})").format(error=exc)
             raise CorruptFileError(_unreadable(path, why)) from None
     _check_shape(data, path, check_records=check_records)
+    _mend_records(data, repairs if repairs is not None else Repairs())
     return data
+
+
+def _mend_records(data: dict[str, Any], repairs: Repairs) -> None:
+    """Cap texts too long to handle and keep one record per task id, counting in ``repairs``.
+
+    A 10 MB title made every key press take seconds: titles are cut to the SPEC's 500
+    characters and notes to 100,000. Two records with one id (a hand edit, a bad sync) could
+    not be deleted: removing one brought the other back. The newest (by ``updated``, then the
+    later document) is kept. Entries of the wrong shape are left for the checks to refuse.
+    """
+    tasks = data.get("tasks")
+    if tasks.__class__ is not dict:
+        return
+    seen: dict[str, str] = {}
+    duplicates: list[str] = []
+    for doc_id, record in tasks.items():
+        if record.__class__ is not dict:
+            continue
+        get = record.get
+        title, notes, task_id = get("title"), get("notes"), get("id")
+        if title.__class__ is str and len(title) > MAX_TITLE:
+            record["title"] = title[: MAX_TITLE - 1] + "\u2026"
+            repairs.cut += 1
+        if notes.__class__ is str and len(notes) > MAX_NOTES:
+            record["notes"] = notes[: MAX_NOTES - 1] + "\u2026"
+            repairs.cut += 1
+        if task_id.__class__ is not str:
+            continue
+        other = seen.get(task_id)
+        if other is None:
+            seen[task_id] = doc_id
+        elif _newer(record, doc_id, tasks[other], other):
+            duplicates.append(other)
+            seen[task_id] = doc_id
+        else:
+            duplicates.append(doc_id)
+    for doc_id in duplicates:
+        del tasks[doc_id]
+    repairs.duplicates += len(duplicates)
+
+
+def _newer(record: dict[str, Any], doc_id: str, other: dict[str, Any], other_id: str) -> bool:
+    epoch = datetime.min.replace(tzinfo=UTC)
+    mine = parse_stamp(record.get("updated")) or epoch
+    theirs = parse_stamp(other.get("updated")) or epoch
+    if mine != theirs:
+        return mine > theirs
+    return _doc_number(doc_id) > _doc_number(other_id)
+
+
+def _doc_number(doc_id: str) -> int:
+    return int(doc_id) if doc_id.isdigit() and doc_id.isascii() else -1
 
 
 def _encode(data: dict[str, Any]) -> bytes:
@@ -218,13 +296,17 @@ def _check_shape(data: Any, path: Path, *, check_records: bool = True) -> None:
         if not isinstance(table, dict):
             why = _("table '{name}' is not an object").format(name=name)
             raise CorruptFileError(_unreadable(path, why))
+    if data and "tasks" not in data:
+        # A TinyDB file of another program (its `_default` table...): not ours to migrate.
+        why = _("it has no 'tasks' table, so it is not a task file (another program's?)")
+        raise CorruptFileError(_unreadable(path, why))
     # A reader checks each record as it builds it (see Store.read); a writer checks them all
     # before it may replace the file.
     tasks = data.get("tasks", {}) if check_records else {}
     # One tight loop (this runs on every write of a 50,000-task file); the message is worked
     # out only for the entry that fails.
     for doc_id, record in tasks.items():
-        if record.__class__ is not dict or not doc_id.isdigit():
+        if record.__class__ is not dict or not _is_doc_id(doc_id):
             why = _("task entry '{entry}' has the wrong shape").format(entry=doc_id)
             raise CorruptFileError(_unreadable(path, why))
         get = record.get
@@ -235,7 +317,7 @@ def _check_shape(data: Any, path: Path, *, check_records: bool = True) -> None:
         if tags and tags.__class__ is not list:
             why = _("task entry '{entry}' has tags that are not a list").format(entry=doc_id)
             raise CorruptFileError(_unreadable(path, why))
-    version = _schema_version(data)
+    version = _schema_version(data, path)
     if version > SCHEMA_VERSION:
         raise CorruptFileError(
             _(
@@ -246,11 +328,29 @@ def _check_shape(data: Any, path: Path, *, check_records: bool = True) -> None:
         )
 
 
-def _schema_version(data: dict[str, Any]) -> int:
+def _is_doc_id(doc_id: str) -> bool:
+    """A TinyDB document id as TinyDB writes it: ASCII digits, no leading zero.
+
+    TinyDB reads keys with int(), so "1", "01" and "\uff11" would all be document 1 and one
+    of the tasks would be dropped on the next write. Such a file was not written by TinyDB;
+    it is refused as unreadable (never overwritten) rather than renumbered behind the
+    user's back.
+    """
+    return doc_id.isdigit() and doc_id.isascii() and (doc_id[0] != "0" or doc_id == "0")
+
+
+def _schema_version(data: dict[str, Any], path: Path | None = None) -> int:
     for record in data.get("meta", {}).values():
         if isinstance(record, dict) and "schema_version" in record:
             version = record["schema_version"]
-            return version if isinstance(version, int) else 0
+            if version.__class__ is not int or version < 0:
+                # "2" or true is not a version we wrote: migrating it would rewrite a file
+                # we do not understand.
+                why = _("its schema_version {version!r} is not a whole number").format(
+                    version=version
+                )
+                raise CorruptFileError(_unreadable(path or Path("?"), why))
+            return int(version)
     return 0
 
 
@@ -457,6 +557,7 @@ class Store:
         # What the last load or save had to mend, worded for the user (the CLI prints them on
         # stderr; read() also hands them over in Snapshot.notices).
         self.last_notices: list[str] = []
+        self._lock: HeldLock | None = None
 
     # reading
 
@@ -472,8 +573,9 @@ class Store:
         data = _decode(raw, self.path, check_records=False, repairs=repairs)
         self.last_notices = repairs.notices(self.path)
         records = data.get("tasks", {})
-        if not all(map(str.isdigit, records)):
-            why = _("a task entry has the wrong shape")
+        if not all(map(_is_doc_id, records)):
+            bad = next(doc_id for doc_id in records if not _is_doc_id(doc_id))
+            why = _("task entry '{entry}' has the wrong shape").format(entry=bad)
             raise CorruptFileError(_unreadable(self.path, why))
         try:
             tasks = [Task.from_record(rec) for rec in records.values()]
@@ -503,6 +605,13 @@ class Store:
         except IsADirectoryError:
             raise StoreError(
                 _("The task file {path} is a folder. Point --db at a file.").format(path=self.path)
+            ) from None
+        except NotRegularFileError:
+            raise StoreError(
+                _(
+                    "The task file {path} is not a regular file (a pipe, a device or a "
+                    "socket); nothing was read or written. Point --db at a file."
+                ).format(path=self.path)
             ) from None
         except OSError as exc:
             raise StoreError(
@@ -549,6 +658,21 @@ class Store:
                 return result
         raise StoreError(self._swapped_message())
 
+    def _check_writable(self) -> None:
+        """A file the user made read-only (0400) is not replaced: a rename would not ask."""
+        try:
+            mode = os.stat(self.path).st_mode
+        except FileNotFoundError:
+            return
+        # The mode bits too: os.access says yes to root whatever the mode.
+        if not mode & 0o222 or not os.access(self.path, os.W_OK):
+            raise StoreError(
+                _(
+                    "The task file {path} is read-only; nothing was written. Make it "
+                    "writable (chmod u+w) if you mean to change it."
+                ).format(path=self.path)
+            )
+
     def _swapped_message(self) -> str:
         return _(
             "The task file {path} was replaced by another program during the save; nothing "
@@ -572,6 +696,8 @@ class Store:
     def _commit(self, txn: Txn, loaded: _Loaded) -> None:
         raw, repairs, keep = loaded.raw, loaded.repairs, self.keep_last_version
         if txn.dirty or loaded.migrated or raw is None or repairs:
+            if raw is not None:
+                self._check_writable()
             if raw is not None and repairs:
                 # The bytes as they were, before the first save that mends them.
                 saved = self._write_backup(raw, "pre-repair")
@@ -617,8 +743,12 @@ class Store:
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
         self._ensure_folder()
-        with exclusive_lock(self.lock_path, self.path, timeout=self.lock_timeout):
-            yield
+        with exclusive_lock(self.lock_path, self.path, timeout=self.lock_timeout) as lock:
+            self._lock = lock
+            try:
+                yield
+            finally:
+                self._lock = None
 
     def _ensure_folder(self) -> None:
         try:
@@ -648,6 +778,10 @@ class Store:
         """
 
         def still_the_file_read() -> None:
+            if self._lock is not None:
+                # The lock file may have been deleted while held, letting another writer in
+                # on a new one: wait for that one too; its write then shows just below.
+                self._lock.ensure_current()
             if signature_of(self.path) != read_signature:
                 raise _FileSwapped
 

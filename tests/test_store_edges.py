@@ -396,3 +396,213 @@ def test_restore_lists_each_backup_with_its_age_and_task_count(db: Path) -> None
     assert len(lines) == 2
     assert lines[0].endswith("  2 h ago  2 tasks"), lines
     assert lines[1].startswith(str(broken)) and lines[1].endswith("  unreadable"), lines
+
+
+# --- 5. the rest ------------------------------------------------------------------------------
+
+HOLDER = """
+import sys
+from eisenhower_tui.domain.tasks import new_task
+from eisenhower_tui.store import Store, StoreError
+store = Store(sys.argv[1], lock_timeout=float(sys.argv[3]))
+def change(txn):
+    print("in", flush=True)
+    sys.stdin.readline()  # hold the lock until told to go on
+    txn.insert([new_task(sys.argv[2])])
+try:
+    store.apply(change)
+except StoreError as exc:
+    print(exc, file=sys.stderr)
+    sys.exit(1)
+"""
+
+
+def start_holder(db: Path, title: str, lock_timeout: float) -> subprocess.Popen[str]:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(db), title, str(lock_timeout)],
+        env=child_env(),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None and proc.stdout.readline() == "in\n"
+    return proc
+
+
+def test_a_lock_file_deleted_while_held_does_not_let_two_writers_write_at_once(db: Path) -> None:
+    Store(db).add(new_task("before"))
+    first = start_holder(db, "from the first", lock_timeout=0.5)
+    (db.parent / "tasks.json.lock").unlink()  # a clean-up tool, a user
+    second = start_holder(db, "from the second", lock_timeout=10)  # takes a new lock file
+    try:
+        # The first must wait for the second's lock before writing: here it gives up.
+        _, err = first.communicate("go\n", timeout=60)
+        assert first.returncode == 1 and "lock" in err, err
+        assert {r["title"] for r in records_on_disk(db).values()} == {"before"}
+        _, err = second.communicate("go\n", timeout=60)
+        assert second.returncode == 0, err
+    finally:
+        for proc in (first, second):
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    assert {r["title"] for r in records_on_disk(db).values()} == {"before", "from the second"}
+
+
+def test_a_planted_lock_symlink_is_not_followed(db: Path, tmp_path: Path) -> None:
+    Store(db).add(new_task("before"))
+    before = db.read_bytes()
+    victim = tmp_path / "elsewhere" / "victim"
+    victim.parent.mkdir()
+    lock = db.parent / "tasks.json.lock"
+    lock.unlink()
+    lock.symlink_to(victim)
+
+    result = run_cli("add", "after", db=db)
+
+    assert result.returncode == 1
+    assert "symbolic link" in result.stderr and str(lock) in result.stderr
+    assert not victim.exists()
+    assert db.read_bytes() == before
+
+
+def test_document_ids_one_and_zero_one_are_refused_not_merged(db: Path) -> None:
+    a, b = new_task("first").to_record(), new_task("second").to_record()
+    raw = json.dumps({"tasks": {"1": a, "01": b}, "meta": {"1": {"schema_version": 1}}}).encode()
+    db.write_bytes(raw)
+    for args in (["list"], ["add", "third"], ["done", a["id"][:8]]):
+        result = run_cli(*args, db=db)
+        assert result.returncode == 1, result.stderr
+        assert "01" in result.stderr and str(db) in result.stderr
+    assert db.read_bytes() == raw
+    assert not (db.parent / "backups").exists()
+
+
+def test_a_fifo_as_task_file_is_refused_at_once(db: Path) -> None:
+    os.mkfifo(db)
+    for args in (["list"], ["list", "--json"], ["add", "x"], ["export"]):
+        result = run_cli(*args, db=db, timeout=30)
+        assert result.returncode == 1, result.stderr
+        assert "not a regular file" in result.stderr and str(db) in result.stderr
+    assert not db.is_file()  # still the pipe: nothing replaced it
+
+
+def test_a_read_only_task_file_is_not_replaced(db: Path) -> None:
+    Store(db).add(new_task("one"))
+    db.chmod(0o400)
+    before = db.read_bytes()
+    inode = db.stat().st_ino
+
+    result = run_cli("add", "two", db=db)
+
+    assert result.returncode == 1
+    assert "read-only" in result.stderr and str(db) in result.stderr
+    assert db.read_bytes() == before and db.stat().st_ino == inode
+    assert oct(db.stat().st_mode & 0o777) == oct(0o400)
+    assert not (db.parent / "backups").exists()
+    assert run_cli("list", db=db).returncode == 0  # reading it is fine
+
+
+UNDER_UMASK = """
+import os, sys
+os.umask(int(sys.argv[1], 8))
+from eisenhower_tui.cli import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+@pytest.mark.parametrize("umask", ["022", "277"])
+def test_every_folder_the_store_creates_is_private(tmp_path: Path, umask: str) -> None:
+    db = tmp_path / "a" / "b" / "c" / "tasks.json"
+    for title in ("one", "two"):  # the second write makes the backups folder
+        result = subprocess.run(
+            [sys.executable, "-c", UNDER_UMASK, umask, "--db", str(db), "add", title],
+            env=child_env(),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+    for folder in (tmp_path / "a", tmp_path / "a" / "b", db.parent, db.parent / "backups"):
+        assert oct(folder.stat().st_mode & 0o777) == oct(0o700), folder
+
+
+FOREIGN = {
+    "another program's TinyDB": {"_default": {"1": {"name": "not a task"}}},
+    "empty tables of another program": {"_default": {}, "users": {}},
+    "meta without tasks": {"meta": {"1": {"schema_version": 1}}},
+    "schema version as text": {"tasks": {}, "meta": {"1": {"schema_version": "2"}}},
+    "schema version as a boolean": {"tasks": {}, "meta": {"1": {"schema_version": True}}},
+}
+
+
+@pytest.mark.parametrize("kind", list(FOREIGN))
+def test_a_file_that_is_not_ours_is_refused_byte_identical(db: Path, kind: str) -> None:
+    raw = json.dumps(FOREIGN[kind]).encode()
+    db.write_bytes(raw)
+    for args in (["add", "mine"], ["list"]):
+        result = run_cli(*args, db=db)
+        assert result.returncode == 1, result.stderr
+        assert str(db) in result.stderr and "Traceback" not in result.stderr
+    assert db.read_bytes() == raw
+    assert not (db.parent / "backups").exists()
+
+
+@pytest.mark.parametrize("content", [{}, {"tasks": {}}])
+def test_an_empty_document_or_a_bare_tasks_table_is_still_accepted(
+    db: Path, content: dict[str, Any]
+) -> None:
+    db.write_text(json.dumps(content))
+    result = run_cli("add", "mine", db=db)
+    assert result.returncode == 0, result.stderr
+    assert [r["title"] for r in records_on_disk(db).values()] == ["mine"]
+
+
+def test_huge_titles_and_notes_are_cut_on_load_and_saved_cut_after_a_backup(db: Path) -> None:
+    Store(db).add(new_task("small"))
+    data = json.loads(db.read_bytes())
+    huge = new_task("placeholder").to_record()
+    huge.update(title="T" * 10_000_000, notes="n" * 150_000)
+    data["tasks"]["2"] = huge
+    original = json.dumps(data).encode()
+    db.write_bytes(original)
+
+    listed = run_cli("list", "--json", db=db)
+    assert listed.returncode == 0, listed.stderr
+    [shown] = [r for r in json.loads(listed.stdout) if r["id"] == huge["id"]]
+    assert len(shown["title"]) == 500 and shown["title"].endswith("\u2026")
+    assert len(shown["notes"]) == 100_000
+    assert "too long" in listed.stderr
+    assert db.read_bytes() == original  # reading does not write
+
+    added = run_cli("add", "another", db=db)
+    assert added.returncode == 0, added.stderr
+    stored = records_on_disk(db)[huge["id"]]
+    assert len(stored["title"]) == 500 and len(stored["notes"]) == 100_000
+    [backup] = backups_of(db, "pre-repair")
+    assert backup.read_bytes() == original
+
+
+def test_a_task_stored_twice_is_deleted_by_rm_and_stays_deleted(db: Path) -> None:
+    Store(db).add(new_task("other"))
+    data = json.loads(db.read_bytes())
+    twin = new_task("old copy").to_record()
+    twin.update(id=BROKEN_ID, updated="2026-11-01T10:00:00+00:00")
+    newer = dict(twin, title="new copy", updated="2026-11-02T10:00:00+00:00")
+    data["tasks"].update({"2": newer, "3": twin})
+    db.write_text(json.dumps(data))
+
+    listed = run_cli("list", db=db)
+    assert listed.returncode == 0, listed.stderr
+    assert "new copy" in listed.stdout and "old copy" not in listed.stdout
+    assert "same id" in listed.stderr
+
+    removed = run_cli("rm", BROKEN_ID[:8], db=db)
+    assert removed.returncode == 0, removed.stderr
+    after = run_cli("list", "--all", "--json", db=db)
+    assert [r["title"] for r in json.loads(after.stdout)] == ["other"]
+    same_id = [r for r in json.loads(db.read_bytes())["tasks"].values() if r["id"] == BROKEN_ID]
+    assert len(same_id) == 1 and same_id[0]["deleted"]
+    assert backups_of(db, "pre-repair")
