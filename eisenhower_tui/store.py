@@ -224,19 +224,31 @@ def _mend_records(data: dict[str, Any], repairs: Repairs) -> None:
     tasks = data.get("tasks")
     if tasks.__class__ is not dict:
         return
+    # Quick scans first (this runs on every load of a 50,000-task file); the slow loops below
+    # run only when one finds something.
+    records = [r for r in tasks.values() if r.__class__ is dict]
+    titles = [r.get("title") for r in records]
+    notes = [r.get("notes") for r in records]
+    if max(map(len, filter(_is_str, titles)), default=0) > MAX_TITLE or (
+        max(map(len, filter(_is_str, notes)), default=0) > MAX_NOTES
+    ):
+        for record in records:
+            title, note = record.get("title"), record.get("notes")
+            if title.__class__ is str and len(title) > MAX_TITLE:
+                record["title"] = title[: MAX_TITLE - 1] + "\u2026"
+                repairs.cut += 1
+            if note.__class__ is str and len(note) > MAX_NOTES:
+                record["notes"] = note[: MAX_NOTES - 1] + "\u2026"
+                repairs.cut += 1
+    ids = list(filter(_is_str, [r.get("id") for r in records]))  # others are refused later
+    if len(set(ids)) == len(ids):
+        return
     seen: dict[str, str] = {}
     duplicates: list[str] = []
     for doc_id, record in tasks.items():
         if record.__class__ is not dict:
             continue
-        get = record.get
-        title, notes, task_id = get("title"), get("notes"), get("id")
-        if title.__class__ is str and len(title) > MAX_TITLE:
-            record["title"] = title[: MAX_TITLE - 1] + "\u2026"
-            repairs.cut += 1
-        if notes.__class__ is str and len(notes) > MAX_NOTES:
-            record["notes"] = notes[: MAX_NOTES - 1] + "\u2026"
-            repairs.cut += 1
+        task_id = record.get("id")
         if task_id.__class__ is not str:
             continue
         other = seen.get(task_id)
@@ -250,6 +262,10 @@ def _mend_records(data: dict[str, Any], repairs: Repairs) -> None:
     for doc_id in duplicates:
         del tasks[doc_id]
     repairs.duplicates += len(duplicates)
+
+
+def _is_str(value: Any) -> bool:
+    return value.__class__ is str
 
 
 def _newer(record: dict[str, Any], doc_id: str, other: dict[str, Any], other_id: str) -> bool:
