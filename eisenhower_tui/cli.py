@@ -6,17 +6,18 @@ import argparse
 import contextlib
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from . import __version__
-from .i18n import _
+from .i18n import _, ngettext
 from .model import InvalidTask, Quadrant, Task, display_safe, iso_now, pane_order
 from .store import StoreError
 
 if TYPE_CHECKING:
     from .domain.changes import Edit
+    from .store import Txn
 
 EXIT_OK, EXIT_STORAGE, EXIT_USAGE = 0, 1, 2
 
@@ -173,6 +174,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    finally:
+        _print_store_notices()
 
 
 def _choose_language() -> None:
@@ -189,11 +192,29 @@ def _fail(code: int, message: str) -> int:
     return code
 
 
+_OPENED: list[Any] = []  # the stores this command opened, for their notices
+
+
 def _store(args: argparse.Namespace) -> Any:
     from .paths import resolve_db_path
     from .store import Store
 
-    return Store(resolve_db_path(getattr(args, "db", None)))
+    store = Store(resolve_db_path(getattr(args, "db", None)))
+    _OPENED.append(store)
+    return store
+
+
+def _print_store_notices() -> None:
+    """What the store mended while loading (a cut emoji...), once each, on stderr."""
+    from .model import sanitize_line
+
+    shown: set[str] = set()
+    for store in _OPENED:
+        for notice in store.last_notices:
+            if notice not in shown:
+                shown.add(notice)
+                print("eisenhower: " + sanitize_line(notice), file=sys.stderr)
+    _OPENED.clear()
 
 
 def _config() -> Any:
@@ -380,20 +401,24 @@ def _change_each(
     from .domain.changes import apply_fields
 
     now = _now()
-    changed: list[Task] = []
-    with _store(args).transaction() as txn:
+
+    def change(txn: Txn) -> list[Task]:  # may run again if a sync tool swaps the file
         targets: list[Task] = []
         for prefix in ids:
             task = txn.resolve(prefix)
             if task.id not in {t.id for t in targets}:
                 targets.append(task)
         stamp = iso_now(txn.now)
+        changed = []
         for task in targets:
             edit = operation(task, now)
             if edit is not None:
                 task = apply_fields(task, edit.after, stamp)
                 txn.put(task)
             changed.append(task)
+        return changed
+
+    changed = _store(args).apply(change)
     for task in changed:
         print(_summary(verb, task, now))
     return EXIT_OK
@@ -465,8 +490,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
     if not args.backup:
         if not backups:
             print(_("No backups yet for {path}.").format(path=store.path))
-        for path in backups:
-            print(path)
+        now = _now()
+        for info in store.backup_infos():
+            count = store.count_tasks_in(info.path)
+            tasks = _("unreadable") if count is None else ngettext("{n} task", "{n} tasks", count)
+            print(f"{info.path}  {_age(now - info.taken)}  {tasks.format(n=count)}")
         return EXIT_OK
     chosen = Path(args.backup)
     if not chosen.exists():
@@ -482,6 +510,19 @@ def cmd_restore(args: argparse.Namespace) -> int:
     restored = _("Restored {backup} over {path}; the previous file is saved as {saved}")
     print(restored.format(backup=chosen, path=store.path, saved=saved))
     return EXIT_OK
+
+
+def _age(elapsed: timedelta) -> str:
+    """How long ago a backup was taken, at a glance: "2 h ago"."""
+    seconds = max(0, int(elapsed.total_seconds()))
+    if seconds < 60:
+        return _("just now")
+    if seconds < 3600:
+        return _("{n} min ago").format(n=seconds // 60)
+    if seconds < 86400:
+        return _("{n} h ago").format(n=seconds // 3600)
+    days = seconds // 86400
+    return ngettext("{n} day ago", "{n} days ago", days).format(n=days)
 
 
 def run_tui(args: argparse.Namespace) -> int:
@@ -626,7 +667,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         return EXIT_OK
     plan = ImportPlan()
     if parsed.items:
-        with store.transaction() as txn:
+
+        def write(txn: Txn) -> ImportPlan:  # may run again if a sync tool swaps the file
             try:
                 existing = txn.all(include_deleted=True)
             except ValueError as exc:
@@ -635,9 +677,12 @@ def cmd_import(args: argparse.Namespace) -> int:
                         path=store.path, error=exc
                     )
                 ) from None
-            plan = plan_import(parsed.items, existing)
-            if plan.writes:
-                txn.put_many(plan.writes)
+            found = plan_import(parsed.items, existing)
+            if found.writes:
+                txn.put_many(found.writes)
+            return found
+
+        plan = store.apply(write)
     print(_safe(import_summary(plan, skipped)))
     return EXIT_OK
 

@@ -24,6 +24,7 @@ from .store import (
     CorruptFileError,
     Store,
     StoreError,
+    Txn,
     parse_task_file,
     read_given_file,
 )
@@ -98,7 +99,9 @@ def merge_copy(
             )
         )
     theirs = read_copy(copy)
-    with store.transaction() as txn:
+
+    def write(txn: Txn) -> tuple[MergeReport, dict[str, Any], list[dict[str, Any]]]:
+        # May run again if a sync tool swaps the file meanwhile: acts on txn only.
         try:
             ours = [task.to_record() for task in txn.all(include_deleted=True)]
         except ValueError as exc:
@@ -115,6 +118,9 @@ def merge_copy(
         ]
         if writes:
             txn.put_many(writes)
+        return report, before, merged
+
+    report, before, merged = store.apply(write)
     return report, before, {record["id"]: record for record in merged}
 
 

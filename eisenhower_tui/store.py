@@ -17,36 +17,55 @@ Readers need no lock: ``os.replace`` is atomic, so a reader sees one whole file 
 from __future__ import annotations
 
 import contextlib
-import errno
-import fcntl
 import json
 import os
 import re
-import stat
-import tempfile
-import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import orjson
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
-from .i18n import _
-from .model import InvalidTask, Task, iso_now, utc_now
+from .files import (
+    HeldLock,
+    NotRegularFileError,
+    StoreError,
+    exclusive_lock,
+    make_private_folders,
+    read_given_file,
+    read_regular_file,
+    remove_stale_temp_files,
+    write_atomic,
+    write_exclusive,
+)
+from .i18n import _, ngettext
+from .model import MAX_TITLE, InvalidTask, Task, iso_now, parse_stamp, utc_now
+
+# read_given_file and write_atomic live in files.py; they are imported from here too.
+__all__ = [
+    "ConflictError",
+    "CorruptFileError",
+    "Snapshot",
+    "Store",
+    "StoreError",
+    "UnknownId",
+    "parse_task_file",
+    "read_given_file",
+    "write_atomic",
+]
+
+T = TypeVar("T")
 
 SCHEMA_VERSION = 1
 TOMBSTONE_DAYS = 30
 BACKUPS_KEPT = 7
 LOCK_TIMEOUT = 10.0
-
-
-class StoreError(Exception):
-    """A storage problem (exit code 1). The message names the file and what to do."""
+MAX_NOTES = 100_000  # characters; longer notes found in a file are cut on load
 
 
 class CorruptFileError(StoreError):
@@ -59,6 +78,10 @@ class UnknownId(InvalidTask):
 
 class ConflictError(StoreError):
     """A task changed elsewhere since it was read; nothing was written."""
+
+
+class _FileSwapped(Exception):
+    """The file on disk is no longer the one the transaction read (internal; see apply)."""
 
 
 class Signature(NamedTuple):
@@ -74,6 +97,8 @@ class Snapshot:
     tasks: list[Task]
     signature: Signature | None
     meta: dict[str, Any] = field(default_factory=dict)
+    # What the load had to mend (a cut emoji...), worded for the user; see Store.last_notices.
+    notices: list[str] = field(default_factory=list)
 
     def by_id(self) -> dict[str, Task]:
         return {t.id: t for t in self.tasks}
@@ -90,19 +115,170 @@ def signature_of(path: Path) -> Signature | None:
 # --- encoding ---------------------------------------------------------------------------------
 
 
-def _decode(raw: bytes, path: Path, *, check_records: bool = True) -> dict[str, Any]:
+@dataclass(slots=True)
+class Repairs:
+    """What loading a file had to mend; written back (after a backup) by the next save."""
+
+    broken: int = 0  # texts that held lone UTF-16 surrogates, now U+FFFD
+    cut: int = 0  # titles over 500 characters and notes over 100,000, now cut
+    duplicates: int = 0  # records dropped because a newer one has the same task id
+
+    def __bool__(self) -> bool:
+        return bool(self.broken or self.cut or self.duplicates)
+
+    def notices(self, path: Path, backup: Path | None = None) -> list[str]:
+        """One message for the user; ``backup`` once the repaired file was saved."""
+        found: list[str] = []
+        if self.broken:
+            found.append(
+                ngettext(
+                    "{n} text in {path} had broken characters (a cut emoji); it shows as �.",
+                    "{n} texts in {path} had broken characters (a cut emoji); they show as �.",
+                    self.broken,
+                ).format(n=self.broken, path=path)
+            )
+        if self.cut:
+            found.append(
+                ngettext(
+                    "{n} title or note in {path} was too long and was cut (titles to 500 "
+                    "characters, notes to 100,000).",
+                    "{n} titles or notes in {path} were too long and were cut (titles to 500 "
+                    "characters, notes to 100,000).",
+                    self.cut,
+                ).format(n=self.cut, path=path)
+            )
+        if self.duplicates:
+            found.append(
+                ngettext(
+                    "{n} older copy of a task in {path} had the same id as another; the "
+                    "newest copy is kept.",
+                    "{n} older copies of tasks in {path} had the same id as another; the "
+                    "newest copy of each is kept.",
+                    self.duplicates,
+                ).format(n=self.duplicates, path=path)
+            )
+        if not found:
+            return []
+        if backup is None:
+            tail = _("The original file will be backed up in {backups} on the next save.")
+        else:
+            tail = _("The original file was backed up as {backup}.")
+        found.append(tail.format(backups=backup_dir(path), backup=backup))
+        return [" ".join(found)]
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _replace_lone_surrogates(value: Any, repairs: Repairs) -> Any:
+    """``value`` with every lone surrogate (keys too, at any depth) replaced by U+FFFD.
+
+    The stdlib's json.loads keeps a lone ``\\ud83d`` (JavaScript tools write one when they cut
+    an emoji in two); such a string cannot be encoded as UTF-8, so every later save would fail.
+    A surrogate pair is already joined into one character by the decoder: any left is lone.
+    """
+    if isinstance(value, str):
+        if value.isascii() or not _LONE_SURROGATE.search(value):
+            return value
+        repairs.broken += 1
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {
+            _replace_lone_surrogates(k, repairs): _replace_lone_surrogates(v, repairs)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_replace_lone_surrogates(v, repairs) for v in value]
+    return value
+
+
+def _decode(
+    raw: bytes, path: Path, *, check_records: bool = True, repairs: Repairs | None = None
+) -> dict[str, Any]:
+    """The file's data, checked; what had to be mended is counted in ``repairs``."""
     if not raw or raw.isspace():  # isspace stops at the first other byte; strip copies
         raise CorruptFileError(_unreadable(path, _("it is empty")))
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError:
-        try:  # orjson refuses a few things the stdlib takes (integers past 64 bits)
+        try:  # orjson refuses a few things the stdlib takes (integers past 64 bits, surrogates)
             data = json.loads(raw)
+            # orjson refuses every lone surrogate, so only this slower path needs the walk.
+            data = _replace_lone_surrogates(data, repairs if repairs is not None else Repairs())
         except (ValueError, RecursionError) as exc:
             why = _("it is not valid JSON ({error})").format(error=exc)
             raise CorruptFileError(_unreadable(path, why)) from None
     _check_shape(data, path, check_records=check_records)
+    _mend_records(data, repairs if repairs is not None else Repairs())
     return data
+
+
+def _mend_records(data: dict[str, Any], repairs: Repairs) -> None:
+    """Cap texts too long to handle and keep one record per task id, counting in ``repairs``.
+
+    A 10 MB title made every key press take seconds: titles are cut to the SPEC's 500
+    characters and notes to 100,000. Two records with one id (a hand edit, a bad sync) could
+    not be deleted: removing one brought the other back. The newest (by ``updated``, then the
+    later document) is kept. Entries of the wrong shape are left for the checks to refuse.
+    """
+    tasks = data.get("tasks")
+    if tasks.__class__ is not dict:
+        return
+    # Quick scans first (this runs on every load of a 50,000-task file); the slow loops below
+    # run only when one finds something.
+    records = [r for r in tasks.values() if r.__class__ is dict]
+    titles: list[Any] = [r.get("title") for r in records]
+    notes: list[Any] = [r.get("notes") for r in records]
+    if max(map(len, filter(_is_str, titles)), default=0) > MAX_TITLE or (
+        max(map(len, filter(_is_str, notes)), default=0) > MAX_NOTES
+    ):
+        for record in records:
+            title, note = record.get("title"), record.get("notes")
+            if title.__class__ is str and len(title) > MAX_TITLE:
+                record["title"] = title[: MAX_TITLE - 1] + "\u2026"
+                repairs.cut += 1
+            if note.__class__ is str and len(note) > MAX_NOTES:
+                record["notes"] = note[: MAX_NOTES - 1] + "\u2026"
+                repairs.cut += 1
+    ids = list(filter(_is_str, [r.get("id") for r in records]))  # others are refused later
+    if len(set(ids)) == len(ids):
+        return
+    seen: dict[str, str] = {}
+    duplicates: list[str] = []
+    for doc_id, record in tasks.items():
+        if record.__class__ is not dict:
+            continue
+        task_id = record.get("id")
+        if task_id.__class__ is not str:
+            continue
+        other = seen.get(task_id)
+        if other is None:
+            seen[task_id] = doc_id
+        elif _newer(record, doc_id, tasks[other], other):
+            duplicates.append(other)
+            seen[task_id] = doc_id
+        else:
+            duplicates.append(doc_id)
+    for doc_id in duplicates:
+        del tasks[doc_id]
+    repairs.duplicates += len(duplicates)
+
+
+def _is_str(value: Any) -> bool:
+    return value.__class__ is str
+
+
+def _newer(record: dict[str, Any], doc_id: str, other: dict[str, Any], other_id: str) -> bool:
+    epoch = datetime.min.replace(tzinfo=UTC)
+    mine = parse_stamp(record.get("updated")) or epoch
+    theirs = parse_stamp(other.get("updated")) or epoch
+    if mine != theirs:
+        return mine > theirs
+    return _doc_number(doc_id) > _doc_number(other_id)
+
+
+def _doc_number(doc_id: str) -> int:
+    return int(doc_id) if doc_id.isdigit() and doc_id.isascii() else -1
 
 
 def _encode(data: dict[str, Any]) -> bytes:
@@ -110,8 +286,14 @@ def _encode(data: dict[str, Any]) -> bytes:
         # Compact, as TinyDB's own JSONStorage writes it: a 50,000-task file is a third smaller
         # than indented, and every write and start reads and writes all of it.
         return orjson.dumps(data, option=orjson.OPT_APPEND_NEWLINE)
-    except TypeError:
+    except TypeError:  # orjson.JSONEncodeError: integers past 64 bits, lone surrogates
+        pass
+    try:
         return json.dumps(data, ensure_ascii=False).encode() + b"\n"
+    except UnicodeEncodeError:
+        # A lone surrogate that came in after the load (an unknown field of an import): the
+        # save must not fail on it.
+        return _encode(_replace_lone_surrogates(data, Repairs()))
 
 
 def _unreadable(path: Path, why: str) -> str:
@@ -130,13 +312,17 @@ def _check_shape(data: Any, path: Path, *, check_records: bool = True) -> None:
         if not isinstance(table, dict):
             why = _("table '{name}' is not an object").format(name=name)
             raise CorruptFileError(_unreadable(path, why))
+    if data and "tasks" not in data:
+        # A TinyDB file of another program (its `_default` table...): not ours to migrate.
+        why = _("it has no 'tasks' table, so it is not a task file (another program's?)")
+        raise CorruptFileError(_unreadable(path, why))
     # A reader checks each record as it builds it (see Store.read); a writer checks them all
     # before it may replace the file.
     tasks = data.get("tasks", {}) if check_records else {}
     # One tight loop (this runs on every write of a 50,000-task file); the message is worked
     # out only for the entry that fails.
     for doc_id, record in tasks.items():
-        if record.__class__ is not dict or not doc_id.isdigit():
+        if record.__class__ is not dict or not _is_doc_id(doc_id):
             why = _("task entry '{entry}' has the wrong shape").format(entry=doc_id)
             raise CorruptFileError(_unreadable(path, why))
         get = record.get
@@ -147,7 +333,7 @@ def _check_shape(data: Any, path: Path, *, check_records: bool = True) -> None:
         if tags and tags.__class__ is not list:
             why = _("task entry '{entry}' has tags that are not a list").format(entry=doc_id)
             raise CorruptFileError(_unreadable(path, why))
-    version = _schema_version(data)
+    version = _schema_version(data, path)
     if version > SCHEMA_VERSION:
         raise CorruptFileError(
             _(
@@ -158,11 +344,29 @@ def _check_shape(data: Any, path: Path, *, check_records: bool = True) -> None:
         )
 
 
-def _schema_version(data: dict[str, Any]) -> int:
+def _is_doc_id(doc_id: str) -> bool:
+    """A TinyDB document id as TinyDB writes it: ASCII digits, no leading zero.
+
+    TinyDB reads keys with int(), so "1", "01" and "\uff11" would all be document 1 and one
+    of the tasks would be dropped on the next write. Such a file was not written by TinyDB;
+    it is refused as unreadable (never overwritten) rather than renumbered behind the
+    user's back.
+    """
+    return doc_id.isdigit() and doc_id.isascii() and (doc_id[0] != "0" or doc_id == "0")
+
+
+def _schema_version(data: dict[str, Any], path: Path | None = None) -> int:
     for record in data.get("meta", {}).values():
         if isinstance(record, dict) and "schema_version" in record:
             version = record["schema_version"]
-            return version if isinstance(version, int) else 0
+            if version.__class__ is not int or version < 0:
+                # "2" or true is not a version we wrote: migrating it would rewrite a file
+                # we do not understand.
+                why = _("its schema_version {version!r} is not a whole number").format(
+                    version=version
+                )
+                raise CorruptFileError(_unreadable(path or Path("?"), why))
+            return int(version)
     return 0
 
 
@@ -183,6 +387,27 @@ class _MemoryStorage(Storage):
 
     def write(self, data: dict[str, Any]) -> None:
         self.data = data
+
+
+@dataclass(frozen=True, slots=True)
+class BackupInfo:
+    """One backup: where it is, when it was taken (local time, from its name) and why."""
+
+    path: Path
+    taken: datetime
+    counter: int
+    reason: str  # daily, before-restore, pre-v1, pre-repair
+
+
+@dataclass(slots=True)
+class _Loaded:
+    """What a transaction read: the bytes, which file they came from, and what was done."""
+
+    raw: bytes | None
+    signature: Signature | None
+    data: dict[str, Any]
+    repairs: Repairs
+    migrated: bool
 
 
 # --- transactions -----------------------------------------------------------------------------
@@ -248,8 +473,8 @@ class Txn:
         if new:
             table = self.db.table("tasks", cache_size=0)
             ids = table.insert_multiple(t.to_record() for t in new)
-            for task, doc_id in zip(new, ids, strict=True):
-                index[task.id] = str(doc_id)
+            for task, new_id in zip(new, ids, strict=True):
+                index[task.id] = str(new_id)
         self.dirty = True
 
     def insert(self, tasks: Iterable[Task]) -> None:
@@ -330,7 +555,12 @@ class Store:
         lock_timeout: float = LOCK_TIMEOUT,
         keep_last_version: bool = False,
     ) -> None:
-        self.path = Path(path)
+        self.given_path = Path(path)
+        # The real file, resolved once: a task file that is a symlink (data/tasks.json ->
+        # Dropbox/tasks.json) must stay one, so the temp file, the rename, the lock and the
+        # backups all happen beside its target. A dangling link resolves to where its target
+        # will be created.
+        self.path = Path(os.path.realpath(path))
         self.clock = clock
         self.lock_timeout = lock_timeout
         self.lock_path = self.path.with_name(self.path.name + ".lock")
@@ -340,6 +570,10 @@ class Store:
         self.keep_last_version = keep_last_version
         self._cache: tuple[int, int, dict[str, Any]] | None = None
         self._backed_up_on: str | None = None
+        # What the last load or save had to mend, worded for the user (the CLI prints them on
+        # stderr; read() also hands them over in Snapshot.notices).
+        self.last_notices: list[str] = []
+        self._lock: HeldLock | None = None
 
     # reading
 
@@ -348,42 +582,52 @@ class Store:
 
     def read(self) -> Snapshot:
         """The tasks on disk (without tombstones); an absent file is an empty list."""
-        for _attempt in range(3):
-            before = self.signature()
-            raw = self._read_bytes()
-            if raw is None:
-                return Snapshot([], None)
-            # If the file was replaced while we read, read again so the signature matches.
-            if self.signature() == before:
-                break
-        data = _decode(raw, self.path, check_records=False)
+        raw, before = self._read_file()  # the signature is that of exactly the file read
+        if raw is None:
+            return Snapshot([], None)
+        repairs = Repairs()
+        data = _decode(raw, self.path, check_records=False, repairs=repairs)
+        self.last_notices = repairs.notices(self.path)
         records = data.get("tasks", {})
-        if not all(map(str.isdigit, records)):
-            why = _("a task entry has the wrong shape")
+        if not all(map(_is_doc_id, records)):
+            bad = next(doc_id for doc_id in records if not _is_doc_id(doc_id))
+            why = _("task entry '{entry}' has the wrong shape").format(entry=bad)
             raise CorruptFileError(_unreadable(self.path, why))
         try:
             tasks = [Task.from_record(rec) for rec in records.values()]
         except (ValueError, AttributeError) as exc:
             raise CorruptFileError(_unreadable(self.path, str(exc))) from None
-        meta = next(iter(data.get("meta", {}).values()), {})
-        return Snapshot([t for t in tasks if t.deleted is None], before, dict(meta))
+        meta: dict[str, Any] = next(iter(data.get("meta", {}).values()), {})
+        live = [t for t in tasks if t.deleted is None]
+        return Snapshot(live, before, dict(meta), list(self.last_notices))
 
     def read_records(self) -> list[dict[str, Any]]:
         """The stored records as they are, every one shape-checked; for fast read-only paths."""
         raw = self._read_bytes()
         if raw is None:
             return []
-        return list(_decode(raw, self.path).get("tasks", {}).values())
+        repairs = Repairs()
+        data = _decode(raw, self.path, repairs=repairs)
+        self.last_notices = repairs.notices(self.path)
+        return list(data.get("tasks", {}).values())
 
     def _read_bytes(self) -> bytes | None:
+        return self._read_file()[0]
+
+    def _read_file(self) -> tuple[bytes | None, Signature | None]:
+        """The file's bytes and the identity of exactly the file read (from fstat)."""
         try:
-            with open(self.path, "rb") as handle:
-                return handle.read()
-        except FileNotFoundError:
-            return None
+            found = read_regular_file(self.path)
         except IsADirectoryError:
             raise StoreError(
                 _("The task file {path} is a folder. Point --db at a file.").format(path=self.path)
+            ) from None
+        except NotRegularFileError:
+            raise StoreError(
+                _(
+                    "The task file {path} is not a regular file (a pipe, a device or a "
+                    "socket); nothing was read or written. Point --db at a file."
+                ).format(path=self.path)
             ) from None
         except OSError as exc:
             raise StoreError(
@@ -392,35 +636,98 @@ class Store:
                     "nothing was written."
                 ).format(path=self.path, reason=exc.strerror)
             ) from None
+        if found is None:
+            return None, None
+        raw, st = found
+        return raw, Signature(st.st_ino, st.st_size, st.st_mtime_ns)
 
     # writing
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Txn]:
-        """Lock, re-read, yield a :class:`Txn`, then write atomically if anything changed."""
-        with self._locked():
-            self._remove_stale_temp_files()
-            raw = self._read_bytes()
-            if raw is None:
-                data: dict[str, Any] = {"tasks": {}, "meta": {"1": {"schema_version": 0}}}
-            else:
-                data = self._parsed(raw)
-            self._cache = None  # the data is about to change; it is cached again once written
-            keep = self.keep_last_version
-            migrated = self._migrate(data, raw)
-            txn = Txn(data, self.clock())
-            yield txn
-            if txn.dirty or migrated or raw is None:
-                if raw is not None and self._daily_backup(raw):
-                    txn.purge_old_tombstones()  # once a day is plenty
-                payload = _encode(txn._storage.data)
-                self._write_atomic(payload)
-                if keep:
-                    self._cache = (len(payload), zlib.crc32(payload), txn._storage.data)
-            elif raw is not None and keep:
-                self._cache = (len(raw), zlib.crc32(raw), data)
+        """Lock, re-read, yield a :class:`Txn`, then write atomically if anything changed.
 
-    def _parsed(self, raw: bytes) -> dict[str, Any]:
+        The block runs once: if another program (a sync tool, which takes no lock) replaced
+        the file between the read and the write, nothing is written and :class:`StoreError`
+        says so. Use :meth:`apply` for a change that can simply be made again on the new file.
+        """
+        with self._locked():
+            txn, loaded = self._begin()
+            yield txn
+            try:
+                self._commit(txn, loaded)
+            except _FileSwapped:
+                raise StoreError(self._swapped_message()) from None
+
+    def apply(self, change: Callable[[Txn], T], *, attempts: int = 3) -> T:
+        """Run ``change(txn)`` in a transaction and write; again on the new file (up to
+        ``attempts`` times) if a sync tool swapped the file in meanwhile, so its version is
+        not overwritten. ``change`` must only act on ``txn``: it may run more than once."""
+        with self._locked():
+            for _attempt in range(attempts):
+                txn, loaded = self._begin()
+                result = change(txn)
+                try:
+                    self._commit(txn, loaded)
+                except _FileSwapped:
+                    continue
+                return result
+        raise StoreError(self._swapped_message())
+
+    def _check_writable(self) -> None:
+        """A file the user made read-only (0400) is not replaced: a rename would not ask."""
+        try:
+            mode = os.stat(self.path).st_mode
+        except FileNotFoundError:
+            return
+        # The mode bits too: os.access says yes to root whatever the mode.
+        if not mode & 0o222 or not os.access(self.path, os.W_OK):
+            raise StoreError(
+                _(
+                    "The task file {path} is read-only; nothing was written. Make it "
+                    "writable (chmod u+w) if you mean to change it."
+                ).format(path=self.path)
+            )
+
+    def _swapped_message(self) -> str:
+        return _(
+            "The task file {path} was replaced by another program during the save; nothing "
+            "was written. Try again."
+        ).format(path=self.path)
+
+    def _begin(self) -> tuple[Txn, _Loaded]:
+        """Under the lock: read the file (noting exactly which file was read), check, migrate."""
+        self._remove_stale_temp_files()
+        raw, read_signature = self._read_file()
+        repairs = Repairs()
+        if raw is None:
+            data: dict[str, Any] = {"tasks": {}, "meta": {"1": {"schema_version": 0}}}
+        else:
+            data = self._parsed(raw, repairs)
+        self.last_notices = repairs.notices(self.path)
+        self._cache = None  # the data is about to change; it is cached again once written
+        migrated = self._migrate(data, raw)
+        return Txn(data, self.clock()), _Loaded(raw, read_signature, data, repairs, migrated)
+
+    def _commit(self, txn: Txn, loaded: _Loaded) -> None:
+        raw, repairs, keep = loaded.raw, loaded.repairs, self.keep_last_version
+        if txn.dirty or loaded.migrated or raw is None or repairs:
+            if raw is not None:
+                self._check_writable()
+            if raw is not None and repairs:
+                # The bytes as they were, before the first save that mends them.
+                saved = self._write_backup(raw, "pre-repair")
+                self.last_notices = repairs.notices(self.path, saved)
+            if raw is not None and self._daily_backup(raw):
+                txn.purge_old_tombstones()  # once a day is plenty
+            payload = _encode(txn._storage.data)
+            self._write_atomic(payload, loaded.signature)
+            if keep:
+                self._cache = (len(payload), zlib.crc32(payload), txn._storage.data)
+        elif raw is not None and keep:
+            self._cache = (len(raw), zlib.crc32(raw), loaded.data)
+
+    def _parsed(self, raw: bytes, repairs: Repairs) -> dict[str, Any]:
         """The file's data; our own last write is reused when the bytes are exactly those.
 
         The bytes are always read and checksummed, so a change by anyone else is always seen;
@@ -429,7 +736,7 @@ class Store:
         cache = self._cache
         if cache is not None and cache[0] == len(raw) and cache[1] == zlib.crc32(raw):
             return cache[2]
-        return _decode(raw, self.path)
+        return _decode(raw, self.path, repairs=repairs)
 
     def _migrate(self, data: dict[str, Any], raw: bytes | None) -> bool:
         version = _schema_version(data)
@@ -452,37 +759,16 @@ class Store:
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
         self._ensure_folder()
-        try:
-            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-        except OSError as exc:
-            raise StoreError(
-                _(
-                    "Cannot open the lock file {lock}: {reason}. Check that the "
-                    "folder {folder} is writable; nothing was written."
-                ).format(lock=self.lock_path, reason=exc.strerror, folder=self.path.parent)
-            ) from None
-        try:
-            deadline = time.monotonic() + self.lock_timeout
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        raise StoreError(
-                            _(
-                                "Another process has held the lock on {path} for "
-                                "{seconds} s; nothing was written. Try again."
-                            ).format(path=self.path, seconds=f"{self.lock_timeout:.0f}")
-                        ) from None
-                    time.sleep(0.005)
-            yield
-        finally:
-            os.close(fd)  # closing drops the flock
+        with exclusive_lock(self.lock_path, self.path, timeout=self.lock_timeout) as lock:
+            self._lock = lock
+            try:
+                yield
+            finally:
+                self._lock = None
 
     def _ensure_folder(self) -> None:
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            make_private_folders(self.path.parent)
         except OSError as exc:
             raise StoreError(
                 _("Cannot create the folder {folder}: {reason}.").format(
@@ -496,47 +782,86 @@ class Store:
     def _remove_stale_temp_files(self) -> None:
         """Under the lock no write is in flight, so any temp file left is from a killed writer."""
         prefix = self._temp_prefix()
-        with contextlib.suppress(OSError):
-            for entry in os.scandir(self.path.parent):
-                if entry.name.startswith(prefix) and entry.name.endswith(".tmp"):
-                    with contextlib.suppress(OSError):
-                        os.unlink(entry.path)
+        remove_stale_temp_files(self.path.parent, lambda name: name.startswith(prefix))
+        remove_stale_temp_files(backup_dir(self.path), self._is_my_backup_temp)
 
-    def _write_atomic(self, payload: bytes) -> None:
-        write_atomic(self.path, payload, temp_prefix=self._temp_prefix())
+    def _write_atomic(self, payload: bytes, read_signature: Signature | None) -> None:
+        """Replace the file, unless it is no longer the one read (``read_signature``).
+
+        A sync tool renames its version over the file without our lock. The check runs once
+        the new content is on disk, right before the rename, so what is left is the window
+        between that stat and the rename (a few microseconds), not the whole transaction.
+        """
+
+        def still_the_file_read() -> None:
+            if self._lock is not None:
+                # The lock file may have been deleted while held, letting another writer in
+                # on a new one: wait for that one too; its write then shows just below.
+                self._lock.ensure_current()
+            if signature_of(self.path) != read_signature:
+                raise _FileSwapped
+
+        write_atomic(
+            self.path, payload, temp_prefix=self._temp_prefix(), before_replace=still_the_file_read
+        )
 
     # backups
 
     def backups(self) -> list[Path]:
         """This file's backups, newest first."""
+        return [info.path for info in self.backup_infos()]
+
+    def backup_infos(self) -> list[BackupInfo]:
+        """This file's backups, newest first, with when and why each was taken."""
         folder = backup_dir(self.path)
         try:
-            found = [p for p in folder.iterdir() if self._is_my_backup(p.name)]
-        except FileNotFoundError:
+            names = os.listdir(folder)
+        except (FileNotFoundError, NotADirectoryError):
             return []
-        return sorted(found, key=lambda p: p.name, reverse=True)
+        pattern = self._backup_pattern()
+        found = []
+        for name in names:
+            match = pattern.fullmatch(name)
+            if match is None:
+                continue
+            stamp, counter, reason = match.groups()
+            try:
+                taken = datetime.strptime(stamp, "%Y%m%d-%H%M%S").astimezone()
+            except ValueError:
+                continue
+            found.append(BackupInfo(folder / name, taken, int(counter or 0), reason))
+        return sorted(found, key=lambda b: (b.taken, b.counter), reverse=True)
 
-    def _is_my_backup(self, name: str) -> bool:
-        # <stem>.<YYYYMMDD-HHMMSS>-<reason><suffix>, not those of a `<stem>.work.json` beside it
+    def _backup_pattern(self) -> re.Pattern[str]:
+        # <stem>.<YYYYMMDD-HHMMSS>[-<n>]-<reason><suffix>, not those of a `<stem>.work.json`
+        # beside it; -<n> tells apart two backups taken in the same second.
         stem, suffix = re.escape(self.path.stem), re.escape(self.path.suffix or ".json")
-        return re.fullmatch(rf"{stem}\.\d{{8}}-\d{{6}}-[\w-]+{suffix}", name) is not None
+        return re.compile(rf"{stem}\.(\d{{8}}-\d{{6}})(?:-(\d+))?-([A-Za-z][\w-]*){suffix}")
+
+    def _is_my_backup_temp(self, name: str) -> bool:
+        stem = re.escape(self.path.stem)
+        return re.fullmatch(rf"\.{stem}\.\d{{8}}-\d{{6}}-.*\.tmp", name) is not None
 
     def _daily_backup(self, raw: bytes) -> bool:
         """Back up on the first write of each day (by any process); True when this one did."""
-        today = self.clock().astimezone().strftime("%Y%m%d")
-        if self._backed_up_on == today:
+        today = self.clock().astimezone().date()
+        if self._backed_up_on == today.isoformat():
             return False
-        marker = f"{self.path.stem}.{today}-"
-        self._backed_up_on = today
-        if any(p.name.startswith(marker) for p in self.backups()):
+        self._backed_up_on = today.isoformat()
+        if any(b.reason == "daily" and b.taken.date() == today for b in self.backup_infos()):
             return False
         self._write_backup(raw, "daily")
         return True
 
     def _write_backup(self, raw: bytes, reason: str) -> Path:
+        """A new backup; never over another one (two restores in one second keep both).
+
+        The 7 newest daily backups are kept, and apart from them the 7 newest of the others
+        (before a restore, a migration or a repair), so restores cannot push out the dailies.
+        """
         folder = backup_dir(self.path)
         try:
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            make_private_folders(folder)
         except OSError as exc:
             raise StoreError(
                 _("Cannot create the backup folder {folder}: {reason}.").format(
@@ -544,29 +869,50 @@ class Store:
                 )
             ) from None
         stamp = self.clock().astimezone().strftime("%Y%m%d-%H%M%S")
-        target = folder / f"{self.path.stem}.{stamp}-{reason}{self.path.suffix or '.json'}"
-        write_atomic(target, raw, temp_prefix=f".{target.name}.")
-        for old in self.backups()[BACKUPS_KEPT:]:
+        suffix = self.path.suffix or ".json"
+
+        def name_for(counter: int) -> Path:
+            extra = f"-{counter}" if counter else ""
+            return folder / f"{self.path.stem}.{stamp}{extra}-{reason}{suffix}"
+
+        target = write_exclusive(name_for, raw, temp_prefix=f".{self.path.stem}.{stamp}-")
+        infos = self.backup_infos()
+        dailies = [b for b in infos if b.reason == "daily"]
+        others = [b for b in infos if b.reason != "daily"]
+        for old in dailies[BACKUPS_KEPT:] + others[BACKUPS_KEPT:]:
             with contextlib.suppress(OSError):
-                old.unlink()
+                old.path.unlink()
         return target
+
+    def count_tasks_in(self, backup: Path) -> int | None:
+        """How many tasks (not deleted) a backup holds; None if it cannot be read."""
+        try:
+            data = _decode(backup.read_bytes(), backup)
+        except (OSError, StoreError):
+            return None
+        return sum(1 for r in data.get("tasks", {}).values() if not r.get("deleted"))
 
     def restore(self, backup: Path) -> Path:
         """Replace the file with a backup, after backing up the current file."""
         raw = backup.read_bytes()
         _decode(raw, backup)
         with self._locked():
-            current = self._read_bytes()
-            saved = self._write_backup(current, "before-restore") if current else backup
-            self._write_atomic(raw)
-        return saved
+            self._remove_stale_temp_files()
+            for _attempt in range(3):
+                current, signature = self._read_file()
+                saved = self._write_backup(current, "before-restore") if current else backup
+                try:
+                    self._write_atomic(raw, signature)
+                except _FileSwapped:
+                    continue  # back up the version the sync tool brought, then restore
+                return saved
+        raise StoreError(self._swapped_message())
 
     # conveniences, one transaction each
 
     def add(self, *tasks: Task) -> None:
         """Add new tasks (see :meth:`Txn.put_many` to insert or replace by id)."""
-        with self.transaction() as txn:
-            txn.insert(tasks)
+        self.apply(lambda txn: txn.insert(tasks))
 
     def update(
         self,
@@ -580,7 +926,8 @@ class Store:
         With ``expect_updated``, refuse (:class:`ConflictError`) if someone else changed the
         task since: undo must not overwrite another window's change.
         """
-        with self.transaction() as txn:
+
+        def change_stored(txn: Txn) -> Task:
             task = txn.get(task_id)
             if task is None or task.deleted is not None:
                 raise UnknownId(_("the task {id} no longer exists").format(id=task_id[:8]))
@@ -593,60 +940,9 @@ class Store:
             txn.put(task)
             return task
 
-
-def read_given_file(path: Path, cannot: Callable[[str], str]) -> bytes:
-    """The bytes of a file the user named (an import, a conflict copy), or InvalidTask (exit 2).
-
-    ``cannot(reason)`` words the message for the command at hand ("cannot import X: ...").
-    """
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InvalidTask(cannot(_("there is no such file"))) from None
-    except IsADirectoryError:
-        raise InvalidTask(cannot(_("it is a folder, not a file"))) from None
-    except OSError as exc:
-        raise InvalidTask(cannot(exc.strerror or str(exc))) from None
+        return self.apply(change_stored)
 
 
 def parse_task_file(raw: bytes, path: Path) -> dict[str, Any]:
     """A task file's data with the store's checks; CorruptFileError names ``path``."""
     return _decode(raw, path)
-
-
-def write_atomic(path: Path, payload: bytes, *, temp_prefix: str) -> None:
-    """Temp file in the same folder (created exclusively, 0600), fsync, rename, fsync folder."""
-    folder = path.parent
-    mode = 0o600
-    with contextlib.suppress(FileNotFoundError):
-        mode = stat.S_IMODE(os.stat(path).st_mode) or 0o600
-    tmp = None
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=temp_prefix, suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-        tmp = None
-    except OSError as exc:
-        reason = _("the disk is full") if exc.errno == errno.ENOSPC else exc.strerror
-        raise StoreError(
-            _(
-                "Cannot write the task file {path}: {reason}. The file on disk was left as it "
-                "was; your last change was not saved."
-            ).format(path=path, reason=reason)
-        ) from None
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-    # The new file is in place: a folder that cannot be fsynced (EINVAL on some network and FUSE
-    # file systems) must not report the change as lost.
-    with contextlib.suppress(OSError):
-        dir_fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)

@@ -162,9 +162,14 @@ class TaskWriter:
 
     def _write(self, batches: list[Batch]) -> WriteReport:
         try:
-            with self.store.transaction() as txn:
-                before = self.store.signature()
-                outcomes = [self._apply_batch(txn, batch) for batch in batches]
+
+            def write(txn: Any) -> tuple[Signature | None, list[Outcome]]:
+                # Acts on txn only: the store runs it again on the new file if a sync tool
+                # swapped the file in meanwhile.
+                before = self.store.signature()  # what we read, under the lock
+                return before, [self._apply_batch(txn, batch) for batch in batches]
+
+            before, outcomes = self.store.apply(write)
             after = self.store.signature()
         except Exception as exc:
             return WriteReport([Outcome(b, error=_describe(exc)) for b in batches])

@@ -28,7 +28,7 @@ def test_restore_lists_backups_and_brings_one_back_keeping_the_current_file(db: 
     _store_on(db, 22).add(new_task("Wednesday's task", Quadrant.DO))  # backs up Tuesday's
     listed = run_cli("restore", db=db)
     assert listed.returncode == 0, listed.stderr
-    names = listed.stdout.split()
+    names = [line.split("  ")[0] for line in listed.stdout.splitlines()]
     assert len(names) == 2 and all("daily" in n for n in names)
     monday = next(n for n in names if ".20261121-" in n)  # taken before Tuesday's write
     before = db.read_bytes()

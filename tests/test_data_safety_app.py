@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from eisenhower_tui import store as store_module
+from eisenhower_tui import files as files_module
 from eisenhower_tui.model import Quadrant
 from eisenhower_tui.store import Store
 from tests.tui_helpers import make_app, matrix, screen_text, settle, stored, task, titles, wait_for
@@ -57,7 +57,7 @@ async def test_a_failed_write_is_shown_and_the_view_returns_to_the_file(
         def refuse(*args: object, **kwargs: object) -> None:
             raise OSError(code, os.strerror(code))
 
-        monkeypatch.setattr(store_module.tempfile, "mkstemp", refuse)
+        monkeypatch.setattr(files_module.tempfile, "mkstemp", refuse)
         await pilot.press("x")  # mark done: the screen changes at once...
         await settle(pilot)
         # ...but the write failed: the user is told, and the view shows the file again.

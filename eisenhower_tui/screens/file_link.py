@@ -79,7 +79,7 @@ class FileLink(ConflictCopies):
         self._push()
         if mark_new and fresh:
             self._mark_new(fresh)
-        for notice in getattr(snapshot, "notices", ()):
+        for notice in snapshot.notices:
             self.notify(sanitize_line(notice), severity="warning", timeout=15, markup=False)
 
     def _mark_new(self, ids: set[str]) -> None:
