@@ -121,9 +121,7 @@ class FileLink(ConflictCopies):
         self._reloading = False
         if self.pending_writes:
             return  # our own queued writes would be undone on screen; the next poll re-reads
-        keep = {q: i for q, lst in self.lists.items() if (i := lst.highlighted_id)}
-        self._load(snapshot)
-        self._push(keep=keep)
+        self._load(snapshot)  # each pane keeps its cursor on the task it was on
 
     def _reload_failed(self, error: StoreError) -> None:
         self._reloading = False
