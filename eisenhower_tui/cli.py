@@ -131,6 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("backup", nargs="?", metavar="BACKUP")
 
     sub.add_parser("config", parents=[common], help="config path and effective values")
+    sub.add_parser("sync", parents=[common], help="two-way sync with a CalDAV task list")
+    sub.add_parser("notify", parents=[common], help="one-shot reminders of near deadlines")
     return parser
 
 
@@ -171,11 +173,14 @@ def _fail(code: int, message: str) -> int:
     return code
 
 
-def _store(args: argparse.Namespace) -> Any:
+def _store(args: argparse.Namespace, config: Any = None) -> Any:
+    from .config import load_config
+    from .feed import feed_writer
     from .paths import resolve_db_path
     from .store import Store
 
-    return Store(resolve_db_path(getattr(args, "db", None)))
+    hook = feed_writer(config or load_config())
+    return Store(resolve_db_path(getattr(args, "db", None)), after_write=hook)
 
 
 def _config() -> Any:
@@ -491,6 +496,20 @@ def cmd_merge(args: argparse.Namespace) -> int:
     return run(args, _store(args))
 
 
+def cmd_sync(args: argparse.Namespace) -> int:
+    from .sync_cli import cmd_sync as run
+
+    config = _config()
+    return run(_store(args, config), config)
+
+
+def cmd_notify(args: argparse.Namespace) -> int:
+    from .notify import cmd_notify as run
+
+    config = _config()
+    return run(_store(args, config), config)
+
+
 def run_tui(args: argparse.Namespace) -> int:
     """Bare ``eisenhower``: open the store first so a bad file exits 1 before drawing anything."""
     from .paths import resolve_db_path
@@ -502,7 +521,13 @@ def run_tui(args: argparse.Namespace) -> int:
 
         store = demo_store(config)
     else:
-        store = Store(resolve_db_path(getattr(args, "db", None)))
+        from .feed import feed_writer
+
+        # In the matrix a feed failure goes to store.warnings: stderr would tear the screen.
+        feed_warnings: list[str] = []
+        hook = feed_writer(config, warn=feed_warnings.append)
+        store = Store(resolve_db_path(getattr(args, "db", None)), after_write=hook)
+        store.warnings = feed_warnings
     snapshot = store.read()  # the matrix starts from this read: the file is parsed once
     from .app import EisenhowerApp
 
@@ -523,7 +548,12 @@ def run_capture(args: argparse.Namespace) -> int:
 
     config = _config()
     quadrant = _quadrant(args.quadrant) or Quadrant.SCHEDULE
-    store = Store(resolve_db_path(getattr(args, "db", None)))
+    from .feed import feed_writer
+
+    feed_warnings: list[str] = []
+    hook = feed_writer(config, warn=feed_warnings.append)
+    store = Store(resolve_db_path(getattr(args, "db", None)), after_write=hook)
+    store.warnings = feed_warnings
     # No read here: the box must be ready to type at once. It checks the file in the
     # background once drawn, and a save checks it again under the lock.
     from .screens.capture import CaptureApp
@@ -548,4 +578,6 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "merge": cmd_merge,
     "restore": cmd_restore,
     "config": cmd_config,
+    "sync": cmd_sync,
+    "notify": cmd_notify,
 }
