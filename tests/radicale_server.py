@@ -51,7 +51,7 @@ class RadicaleServer:
         )
 
     def start(self) -> None:
-        log = open(self.folder / "radicale.log", "ab")  # noqa: SIM115 - handed to the process
+        log = open(self.folder / "radicale.log", "ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "radicale", "--config", str(self.config)],
             stdout=log,
@@ -77,7 +77,7 @@ class RadicaleServer:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             try:
-                self.process.wait(timeout=10)
+                self.process.wait(timeout=120)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
@@ -88,7 +88,7 @@ class RadicaleServer:
     def client(self) -> Any:
         import caldav
 
-        return caldav.DAVClient(url=self.url, username=USER, password=PASSWORD, timeout=10)
+        return caldav.DAVClient(url=self.url, username=USER, password=PASSWORD, timeout=120)
 
     def make_calendar(self) -> None:
         self.client().principal().make_calendar(
@@ -125,6 +125,20 @@ class RadicaleServer:
             f"{self.url}{USER}/{CALENDAR}/{uid}.ics",
             ics,
             {"Content-Type": "text/calendar; charset=utf-8"},
+        )
+        assert response.status in (201, 204), response.status
+
+    def put_many(self, calendars: Any) -> None:
+        """Fill the list in one request: Radicale takes a PUT of a whole VCALENDAR on the
+        collection (its bulk upload); each VTODO becomes one object."""
+        todos = []
+        for ics in calendars:
+            body = ics.split("BEGIN:VTODO", 1)[1].rsplit("END:VTODO", 1)[0]
+            todos.append("BEGIN:VTODO" + body + "END:VTODO\r\n")
+        calendar = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+        calendar += "".join(todos) + "END:VCALENDAR\r\n"
+        response = self.client().put(
+            f"{self.url}{USER}/{CALENDAR}/", calendar, {"Content-Type": "text/calendar"}
         )
         assert response.status in (201, 204), response.status
 
