@@ -180,3 +180,16 @@ def test_the_plan_takes_a_server_change_and_agrees_on_the_new_base() -> None:
     assert plan.items[task.id].etag == '"2"'
     assert plan.items[task.id].base is not None
     assert plan.items[task.id].base["title"] == "Plan (phone)"
+
+
+def test_the_merge_and_the_mapping_import_no_network_and_no_ui() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import eisenhower_tui.sync, eisenhower_tui.sync.engine, eisenhower_tui.sync.mapping\n"
+        "print(sorted(m for m in ('caldav', 'niquests', 'textual', 'rich') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

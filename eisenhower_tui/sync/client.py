@@ -85,13 +85,13 @@ class CalDAVLink:
     # connecting
 
     def open(self) -> None:
-        import caldav
+        from caldav.davclient import DAVClient
 
-        self._client = caldav.DAVClient(
+        self._client = DAVClient(
             url=self.url,
             username=self._username or None,
             password=self._password or None,
-            timeout=self.timeout,
+            timeout=max(1, round(self.timeout)),
         )
         self._password = ""  # the client holds it now; nothing of ours keeps a copy
         self.calendar = self._call(self._find_calendar)

@@ -158,20 +158,20 @@ def plan_sync(
         _take_remote(plan, task_id, item, local.get(task_id), remote, now, horizon)
 
     for href in removed:
-        task_id = by_href.get(href)
-        if task_id is None or task_id in handled:
+        gone_id = by_href.get(href)
+        if gone_id is None or gone_id in handled:
             continue
-        handled.add(task_id)
-        item = items[task_id]
-        task = local.get(task_id)
+        handled.add(gone_id)
+        item = items[gone_id]
+        task = local.get(gone_id)
         if task is None or task.deleted is not None:
-            plan.forget.add(task_id)
+            plan.forget.add(gone_id)
         elif item.base is not None and fields_equal(synced_fields(task), item.base):
-            plan.local_deletes.append(task_id)
-            plan.forget.add(task_id)
+            plan.local_deletes.append(gone_id)
+            plan.forget.add(gone_id)
             plan.pulled_deleted += 1
         else:  # changed here since: the change outlives the deletion, the task goes back up
-            plan.forget.add(task_id)
+            plan.forget.add(gone_id)
             plan.pushes.append(Push(task, href, None, None))
 
     for task_id, task in local.items():

@@ -4,7 +4,7 @@ transaction, push, and only then move each task's base copy on."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import CancelledError, ThreadPoolExecutor, as_completed
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor, as_completed
 from datetime import datetime
 from typing import Any
 
@@ -152,9 +152,12 @@ def _push(
 
     failure: LinkError | None = None
     with ThreadPoolExecutor(max_workers=PUSH_WORKERS) as pool:
-        puts = {pool.submit(put, push): push for push in plan.pushes}
-        deletes = {pool.submit(delete, entry): entry for entry in plan.remote_deletes}
-        for future in as_completed([*puts, *deletes]):
+        puts: dict[Future[Any], Any] = {pool.submit(put, p): p for p in plan.pushes}
+        deletes: dict[Future[Any], tuple[str, str, str | None]] = {
+            pool.submit(delete, entry): entry for entry in plan.remote_deletes
+        }
+        everything: list[Future[Any]] = [*puts, *deletes]
+        for future in as_completed(everything):
             try:
                 etag = future.result()
             except Changed:
@@ -170,7 +173,7 @@ def _push(
             except LinkError as exc:
                 if failure is None:
                     failure = exc
-                    for other in [*puts, *deletes]:
+                    for other in everything:
                         other.cancel()
                 continue
             except CancelledError:
