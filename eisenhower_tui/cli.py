@@ -175,11 +175,15 @@ def _fail(code: int, message: str) -> int:
 
 def _store(args: argparse.Namespace, config: Any = None) -> Any:
     from .config import load_config
-    from .feed import feed_writer
     from .paths import resolve_db_path
     from .store import Store
 
-    hook = feed_writer(config or load_config())
+    config = config or load_config()
+    hook = None
+    if config.feed_path is not None:  # the feed module is loaded only by those who use it
+        from .feed import feed_writer
+
+        hook = feed_writer(config)
     return Store(resolve_db_path(getattr(args, "db", None)), after_write=hook)
 
 
