@@ -150,6 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("backup", nargs="?", metavar="BACKUP")
 
     sub.add_parser("config", parents=[common], help="config path and effective values")
+    sub.add_parser("sync", parents=[common], help="two-way sync with a CalDAV task list")
+    sub.add_parser("notify", parents=[common], help="one-shot reminders of near deadlines")
     return parser
 
 
@@ -195,11 +197,18 @@ def _fail(code: int, message: str) -> int:
 _OPENED: list[Any] = []  # the stores this command opened, for their notices
 
 
-def _store(args: argparse.Namespace) -> Any:
+def _store(args: argparse.Namespace, config: Any = None) -> Any:
+    from .config import load_config
     from .paths import resolve_db_path
     from .store import Store
 
-    store = Store(resolve_db_path(getattr(args, "db", None)))
+    config = config or load_config()
+    hook = None
+    if config.feed_path is not None:  # the feed module is loaded only by those who use it
+        from .feed import feed_writer
+
+        hook = feed_writer(config)
+    store = Store(resolve_db_path(getattr(args, "db", None)), after_write=hook)
     _OPENED.append(store)
     return store
 
@@ -210,7 +219,7 @@ def _print_store_notices() -> None:
 
     shown: set[str] = set()
     for store in _OPENED:
-        for notice in store.last_notices:
+        for notice in [*store.last_notices, *store.warnings]:
             if notice not in shown:
                 shown.add(notice)
                 print("eisenhower: " + sanitize_line(notice), file=sys.stderr)
@@ -300,7 +309,7 @@ def cmd_add(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
         tasks.append(task)
-    _store(args).add(*tasks)
+    _store(args, config).add(*tasks)
     for task in tasks:
         print(_summary(_("Added"), task, now))
     return EXIT_OK
@@ -335,7 +344,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
         from .domain.views import public_records
 
-        records = _store(args).read_records()
+        records = _store(args, config).read_records()
         shown = public_records(
             records, now, include_done=args.all, quadrant=only, horizon=config.horizon
         )
@@ -344,7 +353,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         return EXIT_OK
     from .domain.escalation import as_seen
 
-    snapshot = _store(args).read()
+    snapshot = _store(args, config).read()
     # As every view shows them: a task due for escalation is urgent here too.
     tasks = [t for t in as_seen(snapshot.tasks, now, config.horizon) if args.all or not t.done]
     if only is not None:
@@ -525,6 +534,20 @@ def _age(elapsed: timedelta) -> str:
     return ngettext("{n} day ago", "{n} days ago", days).format(n=days)
 
 
+def cmd_sync(args: argparse.Namespace) -> int:
+    from .sync_cli import cmd_sync as run
+
+    config = _config()
+    return run(_store(args, config), config)
+
+
+def cmd_notify(args: argparse.Namespace) -> int:
+    from .notify import cmd_notify as run
+
+    config = _config()
+    return run(_store(args, config), config)
+
+
 def run_tui(args: argparse.Namespace) -> int:
     """Bare ``eisenhower``: open the store first so a bad file exits 1 before drawing anything."""
     from .paths import resolve_db_path
@@ -536,7 +559,13 @@ def run_tui(args: argparse.Namespace) -> int:
 
         store = demo_store(config)
     else:
-        store = Store(resolve_db_path(getattr(args, "db", None)))
+        from .feed import feed_writer
+
+        # In the matrix a feed failure goes to store.warnings: stderr would tear the screen.
+        feed_warnings: list[str] = []
+        hook = feed_writer(config, warn=feed_warnings.append)
+        store = Store(resolve_db_path(getattr(args, "db", None)), after_write=hook)
+        store.warnings = feed_warnings
     snapshot = store.read()  # the matrix starts from this read: the file is parsed once
     from .app import EisenhowerApp
 
@@ -557,7 +586,12 @@ def run_capture(args: argparse.Namespace) -> int:
 
     config = _config()
     quadrant = _quadrant(args.quadrant) or Quadrant.SCHEDULE
-    store = Store(resolve_db_path(getattr(args, "db", None)))
+    from .feed import feed_writer
+
+    feed_warnings: list[str] = []
+    hook = feed_writer(config, warn=feed_warnings.append)
+    store = Store(resolve_db_path(getattr(args, "db", None)), after_write=hook)
+    store.warnings = feed_warnings
     # No read here: the box must be ready to type at once. It checks the file in the
     # background once drawn, and a save checks it again under the lock.
     from .screens.capture import CaptureApp
@@ -788,4 +822,6 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "merge": cmd_merge,
     "restore": cmd_restore,
     "config": cmd_config,
+    "sync": cmd_sync,
+    "notify": cmd_notify,
 }

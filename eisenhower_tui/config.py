@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import stat
 import tomllib
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,18 @@ LANGUAGES = ("en", "fr")
 
 
 @dataclass(slots=True)
+class CaldavConfig:
+    """``[caldav]``: one task list (a VTODO calendar) on a CalDAV server. No password here: it
+    comes from ``password_command`` or ``$EISENHOWER_CALDAV_PASSWORD`` when a sync runs."""
+
+    url: str = ""
+    username: str = ""
+    calendar: str = ""
+    password_command: str = ""
+    timeout: float = 30.0  # seconds per request; a phone hotspot can be slow, a dead link is not
+
+
+@dataclass(slots=True)
 class Config:
     path: Path
     theme: str = "textual-dark"
@@ -26,6 +39,10 @@ class Config:
     week_start: int = 0  # 0 = Monday ... 6 = Sunday; the week ends the day before
     confirm_delete: bool = False
     keys: dict[str, str] = field(default_factory=dict)
+    caldav: CaldavConfig | None = None
+    feed_path: Path | None = None  # [feed] path: an .ics of open tasks written after each write
+    notify_lead: timedelta = timedelta(minutes=15)  # [notify] lead_minutes, timed deadlines
+    notify_all_day_at: time = time(9, 0)  # [notify] all_day_at, all-day deadlines
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -84,7 +101,22 @@ def load_config(path: Path | None = None) -> Config:
     chosen = data.get("language")
     with using_language(chosen if chosen in LANGUAGES else config.language):
         _apply(config, data)
+        if config.caldav is not None and _readable_by_others(path):
+            config.warnings.append(
+                _(
+                    "{path} can be read by other users and names your CalDAV account; "
+                    "run `chmod 600 {path}`"
+                ).format(path=path)
+            )
     return config
+
+
+def _readable_by_others(path: Path) -> bool:
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return bool(mode & (stat.S_IRGRP | stat.S_IROTH))
 
 
 def _apply(config: Config, data: dict[str, Any]) -> None:
@@ -136,5 +168,69 @@ def _apply(config: Config, data: dict[str, Any]) -> None:
                         )
             else:
                 warn(_("[keys] must be a table of binding id = key; ignored"))
+        elif key == "caldav":
+            config.caldav = _caldav_section(value, warn)
+        elif key == "feed":
+            config.feed_path = _feed_section(value, warn)
+        elif key == "notify":
+            _notify_section(config, value, warn)
         else:
             warn(_("unknown setting '{key}' in the config; ignored").format(key=key))
+
+
+def _caldav_section(value: Any, warn: Any) -> CaldavConfig | None:
+    if not isinstance(value, dict):
+        warn(_("[caldav] must be a table with url, username and calendar; ignored"))
+        return None
+    section = CaldavConfig()
+    for name, item in value.items():
+        if name in ("url", "username", "calendar", "password_command"):
+            if isinstance(item, str):
+                setattr(section, name, item.strip())
+            else:
+                warn(_("caldav.{key} must be text; ignored").format(key=name))
+        elif name == "timeout":
+            if isinstance(item, int | float) and not isinstance(item, bool) and 0 < item <= 600:
+                section.timeout = float(item)
+            else:
+                warn(_("caldav.timeout must be a number of seconds up to 600; using 30"))
+        elif name == "password":
+            # A password written in the config would sit in a file that backups and dotfile
+            # repositories copy around; it is refused rather than silently used.
+            warn(
+                _(
+                    "caldav.password is not read: use password_command or the "
+                    "EISENHOWER_CALDAV_PASSWORD variable"
+                )
+            )
+        else:
+            warn(_("unknown setting 'caldav.{key}' in the config; ignored").format(key=name))
+    return section
+
+
+def _feed_section(value: Any, warn: Any) -> Path | None:
+    path = value.get("path") if isinstance(value, dict) else None
+    if isinstance(path, str) and path.strip():
+        return Path(path.strip()).expanduser()
+    warn(_('[feed] must be a table with path = "..."; ignored'))
+    return None
+
+
+def _notify_section(config: Config, value: Any, warn: Any) -> None:
+    if not isinstance(value, dict):
+        warn(_("[notify] must be a table; ignored"))
+        return
+    for name, item in value.items():
+        if name == "lead_minutes":
+            if isinstance(item, int | float) and not isinstance(item, bool) and 0 <= item <= 10080:
+                config.notify_lead = timedelta(minutes=item)
+            else:
+                warn(_("notify.lead_minutes must be a number of minutes; using 15"))
+        elif name == "all_day_at":
+            try:
+                hour, minute = (int(part) for part in str(item).split(":"))
+                config.notify_all_day_at = time(hour, minute)
+            except ValueError:
+                warn(_('notify.all_day_at must be a time such as "09:00"; using 09:00'))
+        else:
+            warn(_("unknown setting 'notify.{key}' in the config; ignored").format(key=name))

@@ -554,6 +554,7 @@ class Store:
         clock: Callable[[], datetime] = utc_now,
         lock_timeout: float = LOCK_TIMEOUT,
         keep_last_version: bool = False,
+        after_write: Callable[[list[Any]], None] | None = None,
     ) -> None:
         self.given_path = Path(path)
         # The real file, resolved once: a task file that is a symlink (data/tasks.json ->
@@ -561,6 +562,10 @@ class Store:
         # backups all happen beside its target. A dangling link resolves to where its target
         # will be created.
         self.path = Path(os.path.realpath(path))
+        # Called with the written records after each successful write (the calendar feed);
+        # its failures land in ``warnings``, never in the caller: the task file is saved.
+        self.after_write = after_write
+        self.warnings: list[str] = []
         self.clock = clock
         self.lock_timeout = lock_timeout
         self.lock_path = self.path.with_name(self.path.name + ".lock")
@@ -722,10 +727,20 @@ class Store:
                 txn.purge_old_tombstones()  # once a day is plenty
             payload = _encode(txn._storage.data)
             self._write_atomic(payload, loaded.signature)
+            if self.after_write is not None:
+                self._run_after_write(list(txn.records.values()))
             if keep:
                 self._cache = (len(payload), zlib.crc32(payload), txn._storage.data)
         elif raw is not None and keep:
             self._cache = (len(raw), zlib.crc32(raw), loaded.data)
+
+    def _run_after_write(self, records: list[dict[str, Any]]) -> None:
+        try:
+            self.after_write(records)  # type: ignore[misc]
+        except Exception as exc:  # a side file must never turn a saved write into an error
+            self.warnings.append(
+                _("after saving {path}: {error}").format(path=self.path, error=exc)
+            )
 
     def _parsed(self, raw: bytes, repairs: Repairs) -> dict[str, Any]:
         """The file's data; our own last write is reused when the bytes are exactly those.
