@@ -28,6 +28,7 @@ class CaldavConfig:
     calendar: str = ""
     password_command: str = ""
     timeout: float = 30.0  # seconds per request; a phone hotspot can be slow, a dead link is not
+    every_minutes: float = 15.0  # the matrix syncs at open and then this often; 0: only on `S`
 
 
 @dataclass(slots=True)
@@ -194,6 +195,11 @@ def _caldav_section(value: Any, warn: Any) -> CaldavConfig | None:
                 section.timeout = float(item)
             else:
                 warn(_("caldav.timeout must be a number of seconds up to 600; using 30"))
+        elif name == "every_minutes":
+            if isinstance(item, int | float) and not isinstance(item, bool) and 0 <= item <= 1440:
+                section.every_minutes = float(item)
+            else:
+                warn(_("caldav.every_minutes must be a number of minutes up to 1440; using 15"))
         elif name == "password":
             # A password written in the config would sit in a file that backups and dotfile
             # repositories copy around; it is refused rather than silently used.

@@ -25,6 +25,7 @@ from ..model import Quadrant, display_safe, iso_now, sanitize_line
 from ..store import Signature, Snapshot, StoreError
 from ..writer import Batch, TaskWriter, WriteReport
 from .conflict_copies import ConflictCopies
+from .sync_link import SyncLink
 
 if TYPE_CHECKING:
     from ..widgets.task_list import TaskList
@@ -36,7 +37,7 @@ def _short(title: str, width: int = 40) -> str:
     return title if len(title) <= width else title[: width - 1] + "…"
 
 
-class FileLink(ConflictCopies):
+class FileLink(ConflictCopies, SyncLink):
     @dataclass
     class Written(Message):
         """The writer thread finished a write (posted from that thread)."""

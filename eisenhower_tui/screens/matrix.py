@@ -72,6 +72,7 @@ class MatrixScreen(FileLink):
         Binding("c", "toggle_completed", _("Completed"), show=False, id="completed"),
         Binding("question_mark", "help", _("Help"), id="help"),
         Binding("M", "merge_conflicts", _("Merge sync conflicts"), show=False, id="merge"),
+        Binding("S", "sync", _("Sync with the CalDAV server"), show=False, id="sync"),
     ]
 
     # The writer is a seam: the benchmarks time or stub its writes through a subclass.
@@ -145,6 +146,7 @@ class MatrixScreen(FileLink):
         self.set_interval(60, self.tick_minute)
         self.check_conflict_copies()
         self.call_after_refresh(self.run_escalation)
+        self.start_sync_schedule()
         self._check_size()
 
     def on_unmount(self) -> None:
@@ -200,6 +202,8 @@ class MatrixScreen(FileLink):
             bits.append(_("showing completed"))
         if self.zoomed:
             bits.append(_("zoomed (z to return)"))
+        if self.sync_status:
+            bits.append(self.sync_status)
         status = self.query_one("#status", Static)
         status.update("  ·  ".join(bits))
         status.display = bool(bits)
