@@ -44,6 +44,29 @@ async def test_the_matrix_offers_to_merge_a_conflict_copy(db: Path) -> None:
     assert copy.exists(), "the copy is the user's to delete"
 
 
+async def test_a_merge_in_the_matrix_is_one_undoable_step(db: Path) -> None:
+    app = make_app(db, [task("Mine", Quadrant.DO)])
+    copy = _conflict_copy(db, "Written on the laptop")
+    data = json.loads(copy.read_text())
+    for record in data["tasks"].values():  # and a newer edit of ours made on the laptop
+        if record["title"] == "Mine":
+            record.update(title="Mine, edited on the laptop", updated="2026-11-27T09:00:00+00:00")
+    copy.write_text(json.dumps(data))
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await pilot.press("M")
+        await pilot.pause()
+        await pilot.press("y")
+        assert await wait_for(
+            pilot, lambda: "Written on the laptop" in titles(app, Quadrant.DELEGATE)
+        )
+        await settle(pilot)
+        assert set(stored(db)) == {"Mine, edited on the laptop", "Written on the laptop"}
+        await pilot.press("u")
+        await settle(pilot)
+        assert set(stored(db)) == {"Mine"}
+        assert titles(app, Quadrant.DELEGATE) == []
+
+
 @pytest.mark.parametrize("failure", ["read-only", "disk full"])
 async def test_a_failed_write_is_shown_and_the_view_returns_to_the_file(
     db: Path, monkeypatch: pytest.MonkeyPatch, failure: str

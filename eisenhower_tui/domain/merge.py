@@ -16,6 +16,7 @@ is reported again as "kept", not written). Pure: no store, no file, no Textual; 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -31,8 +32,9 @@ from ..model import (
     sanitize_line,
     sanitize_notes,
 )
+from .changes import Edit
 
-__all__ = ["MergeReport", "last_change", "merge_records"]
+__all__ = ["MergeReport", "last_change", "merge_edits", "merge_records"]
 
 _EPOCH = datetime.min.replace(tzinfo=UTC)
 
@@ -162,3 +164,46 @@ def merge_records(
         if not other.get("deleted"):
             report.added.append(task_id)
     return merged, report
+
+
+# Fields a merge may change that undo puts back (the order and the stamps of the write are not).
+_UNDOABLE = (
+    "title",
+    "notes",
+    "urgent",
+    "important",
+    "due",
+    "tags",
+    "delegate",
+    "done",
+    "escalated",
+    "escalated_for",
+    "deleted",
+)
+
+
+def merge_edits(
+    before: Mapping[str, Mapping[str, Any]], after: Mapping[str, Mapping[str, Any]], stamp: str
+) -> list[Edit]:
+    """What a merge changed, as edits: the matrix makes a merge one undoable step.
+
+    A task the copy added undoes to a tombstone stamped ``stamp``; a tombstone the copy brought
+    for a task we never had is left alone (there is nothing to undo).
+    """
+    edits: list[Edit] = []
+    for task_id, new in after.items():
+        old = before.get(task_id)
+        if old is None:
+            if not new.get("deleted"):
+                edits.append(Edit(task_id, {"deleted": stamp}, {"deleted": None}))
+            continue
+        changed = [name for name in _UNDOABLE if old.get(name) != new.get(name)]
+        if changed:
+            edits.append(
+                Edit(
+                    task_id,
+                    {name: old.get(name) for name in changed},
+                    {name: new.get(name) for name in changed},
+                )
+            )
+    return edits

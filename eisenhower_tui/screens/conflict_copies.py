@@ -9,8 +9,11 @@ from textual import work
 from textual.screen import Screen
 
 from ..conflicts import find_conflict_copies, merge_copy
+from ..domain.changes import Edit
+from ..domain.history import History, Step
+from ..domain.merge import merge_edits
 from ..i18n import _
-from ..model import InvalidTask, sanitize_line
+from ..model import InvalidTask, iso_now, sanitize_line
 from ..store import StoreError
 from .dialogs import ConfirmScreen
 
@@ -22,6 +25,7 @@ class ConflictCopies(Screen[None]):
     """The matrix's part that finds Syncthing/Dropbox/Nextcloud copies and merges them."""
 
     store: Store
+    history: History
     _offered_copies: set[Path]
 
     if TYPE_CHECKING:  # provided by MatrixScreen
@@ -62,14 +66,19 @@ class ConflictCopies(Screen[None]):
     def merge_copies(self, copies: list[Path]) -> None:
         self.flush_writes()
         lines = []
+        edits: list[Edit] = []
         for copy in copies:
             try:
-                report, _before, _after = merge_copy(self.store, copy)
+                report, before, after = merge_copy(self.store, copy)
             except (StoreError, InvalidTask, OSError) as exc:
                 lines.append(f"{sanitize_line(copy.name)}: {sanitize_line(str(exc))}")
                 continue
             lines.append(f"{sanitize_line(copy.name)}: {report.summary()}")
+            edits += merge_edits(before, after, iso_now(self.store.clock()))
         lines.append(_("The copies were left in place; you may delete them."))
+        if edits:  # the whole merge is one step: u takes it back
+            lines.append(_("u to undo"))
+            self.app.call_from_thread(self.history.record, Step(edits, _("merge")))
         self.app.call_from_thread(
             self.notify, "\n".join(lines), title=_("Merged"), timeout=15, markup=False
         )
