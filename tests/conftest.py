@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
+from tmux_driver import terminal  # noqa: F401 - the tmux fixture, shared by the e2e tests
 
 TEST_TZ = "Europe/Paris"
 XDG_VARS = ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME")

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
-import time
-import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
-import pytest
 from clock import NOW
 from textual.widgets import Static
+from tmux_driver import Terminal, eisenhower, needs_tmux
 
 from eisenhower_tui.config import Config
 from eisenhower_tui.model import Quadrant
@@ -114,65 +108,32 @@ async def test_hostile_title_shows_literally_and_is_cleaned(db: Path) -> None:
 
 # --- the real thing: a matrix pane and a 60x5 capture pane in tmux -----------------------------
 
-needs_tmux = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is installed by CI")
-
-
-def _command() -> str:
-    found = shutil.which("eisenhower")
-    return found if found else f"{sys.executable} -m eisenhower_tui"
-
 
 def _next_friday(today: date) -> date:
     return today + timedelta(days=(4 - today.weekday()) % 7 or 7)
 
 
 @needs_tmux
-def test_capture_in_a_popup_sized_pane_lands_in_the_open_matrix(tmp_path: Path) -> None:
+def test_capture_in_a_popup_sized_pane_lands_in_the_open_matrix(
+    tmp_path: Path, terminal: Terminal
+) -> None:
     db = tmp_path / "tasks.json"
-    socket = f"cap-{uuid.uuid4().hex[:8]}"
-    status = tmp_path / "capture.exit"
-    env = {**os.environ, "TERM": "xterm-256color"}
-
-    def tmux(*args: str) -> str:
-        done = subprocess.run(
-            ["tmux", "-L", socket, *args], capture_output=True, text=True, env=env, check=False
-        )
-        return done.stdout
-
-    def wait(check, timeout: float) -> float:  # type: ignore[no-untyped-def]
-        start = time.monotonic()
-        while time.monotonic() - start < timeout:
-            if check():
-                return time.monotonic() - start
-            time.sleep(0.05)
-        raise AssertionError("timed out")
-
-    tmux("new-session", "-d", "-x", "120", "-y", "45", f"{_command()} --db {db}")
-    try:
-        wait(lambda: "1 Do first" in tmux("capture-pane", "-p", "-t", "%0"), 15)
-        # The capture in its own 60x5 window, as the README's `display-popup -w 60 -h 5` gives.
-        tmux(
-            "new-session", "-d", "-s", "popup", "-x", "60", "-y", "5",
-            f"sh -c '{_command()} --db {db} capture; echo $? > {status}'",
-        )  # fmt: skip
-        assert tmux("display", "-p", "-t", "popup", "#{window_width}x#{window_height}").strip() == (
-            "60x5"
-        )
-        wait(lambda: "Schedule" in tmux("capture-pane", "-p", "-t", "popup"), 15)
-        tmux("send-keys", "-t", "popup", "-l", "Call Bob !u due:fri")
-        wait(lambda: "3 Delegate" in tmux("capture-pane", "-p", "-t", "popup"), 5)
-        tmux("send-keys", "-t", "popup", "Enter")
-        wait(lambda: status.exists() and status.read_text().strip() != "", 10)
-        assert status.read_text().strip() == "0"
-        [task] = Store(db).read().tasks
-        assert task.title == "Call Bob" and task.quadrant == Quadrant.DELEGATE
-        assert task.due == _next_friday(date.today()).isoformat()
-        # The open matrix shows it within 1.5 s of the file changing.
-        seen_after = wait(lambda: "Call Bob" in tmux("capture-pane", "-p", "-t", "%0"), 1.5)
-        assert seen_after <= 1.5
-        assert "3 Delegate (1)" in tmux("capture-pane", "-p", "-t", "%0")
-    finally:
-        tmux("kill-server")
+    terminal.start([*eisenhower(), "--db", str(db)], size=(120, 45))
+    terminal.wait_for("1 Do first", timeout=15)
+    # The capture in its own 60x5 window, as the README's `display-popup -w 60 -h 5` gives.
+    terminal.start([*eisenhower(), "--db", str(db), "capture"], session="popup", size=(60, 5))
+    assert terminal.size("popup") == "60x5"
+    terminal.wait_for("Schedule", timeout=15, session="popup")
+    terminal.type("Call Bob !u due:fri", session="popup")
+    terminal.wait_for("3 Delegate", timeout=5, session="popup")
+    terminal.send("Enter", session="popup")
+    assert terminal.wait_for_exit("popup") == 0
+    [task] = Store(db).read().tasks
+    assert task.title == "Call Bob" and task.quadrant == Quadrant.DELEGATE
+    assert task.due == _next_friday(date.today()).isoformat()
+    # The open matrix shows it within 1.5 s of the file changing.
+    screen = terminal.wait_for("Call Bob", timeout=1.5)
+    assert "3 Delegate (1)" in screen
 
 
 async def test_a_corrupt_file_is_named_in_the_box_and_nothing_is_written(db: Path) -> None:

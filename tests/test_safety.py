@@ -6,7 +6,6 @@ import json
 import os
 import random
 import select
-import shutil
 import signal
 import subprocess
 import sys
@@ -14,19 +13,13 @@ import time
 import uuid
 from pathlib import Path
 
-import pytest
+from tmux_driver import Terminal, eisenhower, needs_tmux
 
 from eisenhower_tui.domain.tasks import new_task
 from eisenhower_tui.model import Quadrant
 from eisenhower_tui.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
-needs_tmux = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is installed by CI")
-
-
-def _command() -> list[str]:
-    found = shutil.which("eisenhower")
-    return [found] if found else [sys.executable, "-m", "eisenhower_tui"]
 
 
 # --- SIGKILL during writes --------------------------------------------------------------------
@@ -212,7 +205,7 @@ def test_injected_sequences_never_reach_the_terminal(tmp_path: Path) -> None:
     env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"}
     # The CLI paths first: add (cleaned on the way in) and list (cleaned on the way out).
     added = subprocess.run(
-        [*_command(), "--db", str(db), "add", "added " + HOSTILE["osc52"] + HOSTILE["clear"]],
+        [*eisenhower(), "--db", str(db), "add", "added " + HOSTILE["osc52"] + HOSTILE["clear"]],
         capture_output=True,
         env=env,
         check=False,
@@ -221,11 +214,11 @@ def test_injected_sequences_never_reach_the_terminal(tmp_path: Path) -> None:
     todo = db.parent / "todo.txt"
     todo.write_text("(A) imported " + HOSTILE["osc52"] + HOSTILE["c1csi"] + " +proj\n")
     imported = subprocess.run(
-        [*_command(), "--db", str(db), "import", str(todo)], capture_output=True, env=env
+        [*eisenhower(), "--db", str(db), "import", str(todo)], capture_output=True, env=env
     )
     assert imported.returncode == 0, imported.stderr
     listed = subprocess.run(
-        [*_command(), "--db", str(db), "list"], capture_output=True, env=env, check=False
+        [*eisenhower(), "--db", str(db), "list"], capture_output=True, env=env, check=False
     )
     assert b"imported" in listed.stdout
     for result in (added, imported, listed):
@@ -246,7 +239,7 @@ def test_injected_sequences_never_reach_the_terminal(tmp_path: Path) -> None:
         (8.5, b"\x1b"),
         (9.0, b"q"),
     ]
-    out = _run_in_pty([*_command(), "--db", str(db)], keys, env)
+    out = _run_in_pty([*eisenhower(), "--db", str(db)], keys, env)
     assert b"Do first" in out, "the matrix never drew"
     _assert_clean(out)
     assert b"[@click=app.quit]x" in out or b"click=app.quit" in out
@@ -273,60 +266,36 @@ for n in range(50):
 """
 
 
-def _tmux(socket: str, *args: str) -> str:
-    return subprocess.run(
-        ["tmux", "-L", socket, *args], capture_output=True, text=True, check=False
-    ).stdout
-
-
 @needs_tmux
-def test_matrix_with_eight_parallel_adders_and_keys_loses_nothing(tmp_path: Path) -> None:
+def test_matrix_with_eight_parallel_adders_and_keys_loses_nothing(
+    tmp_path: Path, terminal: Terminal
+) -> None:
     db = tmp_path / "tasks.json"
     Store(db).add(*[new_task(f"base {i}", Quadrant(i % 4 + 1)) for i in range(8)])
-    socket = f"eis-{uuid.uuid4().hex[:8]}"
-    env = {**os.environ, "TERM": "xterm-256color"}
-    command = " ".join([*_command(), "--db", str(db)])
-    subprocess.run(
-        ["tmux", "-L", socket, "new-session", "-d", "-x", "120", "-y", "40", command],
-        env=env,
-        check=True,
-    )
-    try:
-        _wait_for(lambda: "1 Do first" in _tmux(socket, "capture-pane", "-p"), 15)
-        adders = [
-            subprocess.Popen([sys.executable, "-c", _ADDER, str(db), str(w)], env=env)
-            for w in range(8)
-        ]
-        # Meanwhile the user works: move between panes, mark done and undo, move a task.
-        rng = random.Random(7)
-        while any(p.poll() is None for p in adders):
-            key = rng.choice(["j", "k", "l", "h", "x", "u", "J", "K", "2", "1"])
-            _tmux(socket, "send-keys", key)
-            time.sleep(0.05)
-        assert all(p.wait() == 0 for p in adders)
-        # Settle: undo nothing more, let the matrix catch up with the file.
-        time.sleep(1.5)
-        tasks = Store(db).read().tasks
-        titles = {t.title for t in tasks}
-        expected = {f"w{w}-{n}" for w in range(8) for n in range(50)}
-        assert expected <= titles, f"{len(expected - titles)} added tasks were lost"
-        assert {f"base {i}" for i in range(8)} <= titles
-        # The screen agrees with the file: each pane title shows the file's open count.
-        counts = {q: 0 for q in Quadrant}
-        for t in tasks:
-            if t.done is None:
-                counts[t.quadrant] += 1
-        screen = _tmux(socket, "capture-pane", "-p")
-        for quadrant, count in counts.items():
-            assert f"{int(quadrant)} {quadrant.label} ({count})" in screen, screen
-    finally:
-        _tmux(socket, "kill-server")
-
-
-def _wait_for(check, timeout: float) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.1)
-    raise AssertionError("timed out waiting for the screen")
+    terminal.start([*eisenhower(), "--db", str(db)], size=(120, 40))
+    terminal.wait_for("1 Do first", timeout=15)
+    adders = [
+        subprocess.Popen([sys.executable, "-c", _ADDER, str(db), str(w)], env=terminal.env)
+        for w in range(8)
+    ]
+    # Meanwhile the user works: move between panes, mark done and undo, move a task.
+    rng = random.Random(7)
+    while any(p.poll() is None for p in adders):
+        terminal.send(rng.choice(["j", "k", "l", "h", "x", "u", "J", "K", "2", "1"]))
+        time.sleep(0.05)
+    assert all(p.wait() == 0 for p in adders)
+    # Settle: undo nothing more, let the matrix catch up with the file.
+    time.sleep(1.5)
+    tasks = Store(db).read().tasks
+    titles = {t.title for t in tasks}
+    expected = {f"w{w}-{n}" for w in range(8) for n in range(50)}
+    assert expected <= titles, f"{len(expected - titles)} added tasks were lost"
+    assert {f"base {i}" for i in range(8)} <= titles
+    # The screen agrees with the file: each pane title shows the file's open count.
+    counts = {q: 0 for q in Quadrant}
+    for t in tasks:
+        if t.done is None:
+            counts[t.quadrant] += 1
+    screen = terminal.screen()
+    for quadrant, count in counts.items():
+        assert f"{int(quadrant)} {quadrant.label} ({count})" in screen, screen
