@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
+from radicale_server import server  # noqa: F401 - a real CalDAV server, for the sync tests
 from tmux_driver import terminal  # noqa: F401 - the tmux fixture, shared by the e2e tests
 
 TEST_TZ = "Europe/Paris"

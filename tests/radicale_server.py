@@ -13,8 +13,11 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 USER, PASSWORD = "alice", "s3cret-pass"
 CALENDAR = "tasks"
@@ -145,3 +148,28 @@ class RadicaleServer:
     def delete(self, href: str) -> None:
         response = self.client().delete(href)
         assert response.status in (200, 204), response.status
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[RadicaleServer]:
+    """A Radicale on 127.0.0.1 with the task list made, stopped at the end of the test."""
+    radicale = RadicaleServer(tmp_path / "radicale")
+    radicale.start()
+    try:
+        radicale.make_calendar()
+        yield radicale
+    finally:
+        radicale.stop()
+
+
+def use_config(
+    path: Path, server: RadicaleServer, monkeypatch: pytest.MonkeyPatch, extra: str = ""
+) -> Path:
+    """A private config pointing at ``server``, and the password in the environment."""
+    path.write_text(
+        f'{extra}[caldav]\nurl = "{server.url}"\nusername = "{USER}"\ncalendar = "{CALENDAR}"\n'
+    )
+    path.chmod(0o600)
+    monkeypatch.setenv("EISENHOWER_CONFIG", str(path))
+    monkeypatch.setenv("EISENHOWER_CALDAV_PASSWORD", PASSWORD)
+    return path

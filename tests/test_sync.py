@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -17,30 +16,16 @@ from eisenhower_tui.model import Task
 from eisenhower_tui.store import Store
 from eisenhower_tui.sync import SyncServerError, sync_once
 from tests.conftest import run_cli
-from tests.radicale_server import CALENDAR, PASSWORD, USER, RadicaleServer
-
-
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[RadicaleServer]:
-    radicale = RadicaleServer(tmp_path / "radicale")
-    radicale.start()
-    try:
-        radicale.make_calendar()
-        yield radicale
-    finally:
-        radicale.stop()
+from tests.radicale_server import (
+    PASSWORD,
+    RadicaleServer,
+    use_config,
+)
 
 
 @pytest.fixture
 def config_file(tmp_path: Path, server: RadicaleServer, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "config.toml"
-    path.write_text(
-        f'[caldav]\nurl = "{server.url}"\nusername = "{USER}"\ncalendar = "{CALENDAR}"\n'
-    )
-    path.chmod(0o600)
-    monkeypatch.setenv("EISENHOWER_CONFIG", str(path))
-    monkeypatch.setenv("EISENHOWER_CALDAV_PASSWORD", PASSWORD)
-    return path
+    return use_config(tmp_path / "config.toml", server, monkeypatch)
 
 
 def sync(db: Path) -> subprocess.CompletedProcess[str]:

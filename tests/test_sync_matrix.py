@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,32 +13,15 @@ from eisenhower_tui.config import load_config
 from eisenhower_tui.dates import local_now
 from eisenhower_tui.model import Quadrant as Q
 from eisenhower_tui.store import Store
-from tests.radicale_server import CALENDAR, PASSWORD, USER, RadicaleServer
+from tests.radicale_server import RadicaleServer, use_config
 
 SIZE = (100, 30)
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[RadicaleServer]:
-    radicale = RadicaleServer(tmp_path / "radicale")
-    radicale.start()
-    try:
-        radicale.make_calendar()
-        yield radicale
-    finally:
-        radicale.stop()
-
-
-@pytest.fixture
 def config_file(tmp_path: Path, server: RadicaleServer, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "config.toml"
-    path.write_text(
-        f'theme = "{THEME}"\n[caldav]\nurl = "{server.url}"\nusername = "{USER}"\n'
-        f'calendar = "{CALENDAR}"\nevery_minutes = 0\n'
-    )
-    path.chmod(0o600)
-    monkeypatch.setenv("EISENHOWER_CONFIG", str(path))
-    monkeypatch.setenv("EISENHOWER_CALDAV_PASSWORD", PASSWORD)
+    path = use_config(tmp_path / "config.toml", server, monkeypatch, extra=f'theme = "{THEME}"\n')
+    path.write_text(path.read_text() + "every_minutes = 0\n")
     return path
 
 
