@@ -247,7 +247,7 @@ def _draft_to_task(
     now: datetime,
     config: Any,
     order: float,
-) -> tuple[Task, bool]:
+) -> tuple[Task, bool, list[str]]:
     from .dates import parse_deadline
     from .domain.changes import add_task
     from .quickadd import parse_quick_add
@@ -269,7 +269,7 @@ def _draft_to_task(
         notes=args.note,
         order=order,
     )
-    return task, bool(deadline and deadline.in_past)
+    return task, bool(deadline and deadline.in_past), draft.warnings
 
 
 def cmd_add(args: argparse.Namespace) -> int:
@@ -286,13 +286,15 @@ def cmd_add(args: argparse.Namespace) -> int:
         try:
             # A batch keeps its input order among tasks without a deadline.
             order = now.timestamp() + index * 1e-6
-            task, past = _draft_to_task(text, args, now, config, order)
+            task, past, warnings = _draft_to_task(text, args, now, config, order)
         except InvalidTask as exc:
             if number:
                 failed = _("line {n}: {error}; nothing was saved").format(n=number, error=exc)
             else:
                 failed = _("{error}; nothing was saved").format(error=exc)
             raise InvalidTask(failed) from None
+        for warning in warnings:  # `due:fri 9am`: say the 9am went to the title
+            print("eisenhower: " + _("warning: {warning}").format(warning=warning), file=sys.stderr)
         if past:
             warning = _("warning: the deadline of '{title}' is in the past")
             print(
