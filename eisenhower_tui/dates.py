@@ -430,9 +430,9 @@ def _structured(tokens: list[str], now: datetime, reading: _Reading) -> Deadline
             moment = _local(now.date() + timedelta(days=1), clock, now.tzinfo)
         return _timed(moment, now)
     if len(rest) == 1 and clock is None:
-        moment = _timed_word(rest[0], now, shown)
-        if moment is not None:
-            return _timed(moment, now)
+        instant = _timed_word(rest[0], now, shown)  # `+4h`, an ISO datetime
+        if instant is not None:
+            return _timed(instant, now)
     day = _calendar_day(rest, now.date(), reading)
     if day is None:
         return None
