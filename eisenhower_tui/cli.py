@@ -223,8 +223,10 @@ def _config() -> Any:
 
     config = load_config()
     set_language(config.language)  # before any UI import: bindings are translated at import
-    for warning in config.warnings:
-        print("eisenhower: " + _("config: {warning}").format(warning=warning), file=sys.stderr)
+    for warning in config.warnings:  # they quote the file, which may hold anything
+        print(
+            "eisenhower: " + _safe(_("config: {warning}").format(warning=warning)), file=sys.stderr
+        )
     return config
 
 
@@ -473,16 +475,19 @@ def cmd_due(args: argparse.Namespace) -> int:
 
 
 def cmd_config(args: argparse.Namespace) -> int:
+    """The effective settings as valid TOML (a config file to start from); the paths and the
+    action ids `[keys]` accepts are comments."""
     from .paths import resolve_db_path
 
     config = _config()
     if config.path.exists():
-        print(_("config file: {path}").format(path=config.path))
+        where = _("config file: {path}").format(path=config.path)
     else:
-        print(_("config file: {path} (not created; defaults in use)").format(path=config.path))
-    print(_("task file:   {path}").format(path=resolve_db_path(getattr(args, "db", None))))
-    for key, value in config.effective().items():
-        print(f"{key} = {value!r}")
+        where = _("config file: {path} (not created; defaults in use)").format(path=config.path)
+    print("# " + _safe(where))
+    db_path = resolve_db_path(getattr(args, "db", None))
+    print("# " + _safe(_("task file:   {path}").format(path=db_path)))
+    sys.stdout.write(config.to_toml())
     return EXIT_OK
 
 
