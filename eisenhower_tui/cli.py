@@ -26,9 +26,14 @@ class UsageError(Exception):
     """Bad command-line input: exit 2 with the message."""
 
 
-# argparse's own error messages, which scripts/i18n.py extracts from this table; its --help text
-# stays English. A Python that words one differently shows that one in English.
+# argparse's own texts (errors and the --help headings), which scripts/i18n.py extracts from this
+# table. A Python that words one differently shows that one in English.
 _ARGPARSE_ERRORS = (
+    "usage: ",
+    "positional arguments",
+    "options",
+    "show this help message and exit",
+    "not allowed with argument %s",
     "the following arguments are required: %s",
     "unrecognized arguments: %s",
     "argument %(argument_name)s: %(message)s",
@@ -68,90 +73,108 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The command line; every help text through _(), so build it once the language is set."""
     common = _Parser(add_help=False)
     common.add_argument(
         "--db",
         metavar="PATH",
         default=argparse.SUPPRESS,
-        help="task file (default: $EISENHOWER_DB, then the platform data folder)",
+        help=_("task file (default: $EISENHOWER_DB, then the platform data folder)"),
     )
     parser = _Parser(
         prog="eisenhower",
-        description="A keyboard-driven Eisenhower matrix for the terminal.",
+        description=_("A keyboard-driven Eisenhower matrix for the terminal."),
         parents=[common],
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument(
-        "--demo", action="store_true", help="open the matrix on a temporary copy of demo data"
+        "--version",
+        action="version",
+        version=f"%(prog)s {__version__}",
+        help=_("show the version and exit"),
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    parser.add_argument(
+        "--demo", action="store_true", help=_("open the matrix on a temporary copy of demo data")
+    )
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_Parser, title=_("commands")
+    )
 
-    add = sub.add_parser("add", parents=[common], help="add a task (quick-add grammar)")
-    add.add_argument("text", nargs="+", help="title with tokens; '-' reads one task per line")
-    add.add_argument("--due", metavar="WHEN", help="deadline, several words allowed")
-    add.add_argument("--quadrant", "-q", metavar="Q", help="1-4 or do/schedule/delegate/eliminate")
-    add.add_argument("--tag", "-t", action="append", default=[], metavar="T", help="add a tag")
-    add.add_argument("--note", "-n", default="", metavar="N", help="notes")
+    add = sub.add_parser("add", parents=[common], help=_("add a task (quick-add grammar)"))
+    add.add_argument("text", nargs="+", help=_("title with tokens; '-' reads one task per line"))
+    add.add_argument("--due", metavar="WHEN", help=_("deadline, several words allowed"))
+    add.add_argument(
+        "--quadrant", "-q", metavar="Q", help=_("1-4 or do/schedule/delegate/eliminate")
+    )
+    add.add_argument("--tag", "-t", action="append", default=[], metavar="T", help=_("add a tag"))
+    add.add_argument("--note", "-n", default="", metavar="N", help=_("notes"))
 
-    cap = sub.add_parser("capture", parents=[common], help="one-line capture popup for a hotkey")
-    cap.add_argument("--quadrant", "-q", metavar="Q", help="default quadrant (Schedule)")
+    cap = sub.add_parser("capture", parents=[common], help=_("one-line capture popup for a hotkey"))
+    cap.add_argument("--quadrant", "-q", metavar="Q", help=_("default quadrant (Schedule)"))
 
-    lst = sub.add_parser("list", aliases=["ls"], parents=[common], help="print the matrix")
-    lst.add_argument("--quadrant", "-q", metavar="Q")
-    lst.add_argument("--all", "-a", action="store_true", help="include done tasks")
-    lst.add_argument("--json", action="store_true", help="a JSON array for scripts")
+    lst = sub.add_parser("list", aliases=["ls"], parents=[common], help=_("print the matrix"))
+    lst.add_argument(
+        "words",
+        nargs="*",
+        metavar="WORD",
+        help=_("filter as the matrix's / does: #tag @who overdue due:today due:week text"),
+    )
+    lst.add_argument("--quadrant", "-q", metavar="Q", help=_("only this quadrant"))
+    lst.add_argument("--all", "-a", action="store_true", help=_("include done tasks"))
+    lst.add_argument("--json", action="store_true", help=_("a JSON array for scripts"))
 
     for name, help_text in (
-        ("done", "mark tasks done"),
-        ("undo-done", "mark tasks not done"),
-        ("rm", "delete tasks"),
+        ("done", _("mark tasks done")),
+        ("undo-done", _("mark tasks not done")),
+        ("rm", _("delete tasks")),
     ):
         cmd = sub.add_parser(name, parents=[common], help=help_text)
         cmd.add_argument("ids", nargs="+", metavar="ID")
 
-    move = sub.add_parser("move", parents=[common], help="move a task to a quadrant")
+    move = sub.add_parser("move", parents=[common], help=_("move a task to a quadrant"))
     move.add_argument("id", metavar="ID")
     move.add_argument("quadrant", metavar="Q")
 
-    due = sub.add_parser("due", parents=[common], help="set or clear a deadline")
+    due = sub.add_parser("due", parents=[common], help=_("set or clear a deadline"))
     due.add_argument("id", metavar="ID")
     due.add_argument("when", nargs="+", metavar="WHEN|none")
 
-    exp = sub.add_parser("export", parents=[common], help="export tasks")
+    _add_task_commands(sub, common)
+
+    exp = sub.add_parser("export", parents=[common], help=_("export tasks"))
     exp.add_argument(
         "--format",
         "-f",
         choices=["json", "csv", "markdown", "ics"],
         default="json",
-        help="json and csv carry every task, done ones included (default: json)",
+        help=_("json and csv carry every task, done ones included (default: json)"),
     )
-    exp.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    exp.add_argument("-o", "--output", metavar="FILE", help=_("write to FILE instead of stdout"))
     exp.add_argument(
-        "--all", "-a", action="store_true", help="markdown and ics: include done tasks too"
+        "--all", "-a", action="store_true", help=_("markdown and ics: include done tasks too")
     )
 
-    imp = sub.add_parser("import", parents=[common], help="import tasks from a file")
-    imp.add_argument("file", metavar="FILE", help="the file to import; '-' reads stdin")
+    imp = sub.add_parser("import", parents=[common], help=_("import tasks from a file"))
+    imp.add_argument("file", metavar="FILE", help=_("the file to import; '-' reads stdin"))
     imp.add_argument(
         "--format",
         "-f",
         choices=["json", "taskwarrior", "todotxt", "csv", "ics"],
-        help="default: from the file's extension, then its content",
+        help=_("default: from the file's extension, then its content"),
     )
     imp.add_argument(
-        "--dry-run", action="store_true", help="list what would be added; write nothing"
+        "--dry-run", action="store_true", help=_("list what would be added; write nothing")
     )
-    imp.add_argument("--skip-invalid", action="store_true", help="import the valid lines only")
+    imp.add_argument("--skip-invalid", action="store_true", help=_("import the valid lines only"))
 
-    merge = sub.add_parser("merge", parents=[common], help="merge a sync-conflict copy by id")
+    merge = sub.add_parser("merge", parents=[common], help=_("merge a sync-conflict copy by id"))
     merge.add_argument("file", metavar="FILE")
 
-    restore = sub.add_parser("restore", parents=[common], help="list backups or restore one")
+    restore = sub.add_parser("restore", parents=[common], help=_("list backups or restore one"))
     restore.add_argument("backup", nargs="?", metavar="BACKUP")
 
-    sub.add_parser("config", parents=[common], help="config path and effective values")
-    sub.add_parser("sync", parents=[common], help="two-way sync with a CalDAV task list")
-    sub.add_parser("notify", parents=[common], help="one-shot reminders of near deadlines")
+    sub.add_parser("config", parents=[common], help=_("config path and effective values"))
+    sub.add_parser("sync", parents=[common], help=_("two-way sync with a CalDAV task list"))
+    sub.add_parser("notify", parents=[common], help=_("one-shot reminders of near deadlines"))
     return parser
 
 
@@ -232,8 +255,10 @@ def _config() -> Any:
 
     config = load_config()
     set_language(config.language)  # before any UI import: bindings are translated at import
-    for warning in config.warnings:
-        print("eisenhower: " + _("config: {warning}").format(warning=warning), file=sys.stderr)
+    for warning in config.warnings:  # they quote the file, which may hold anything
+        print(
+            "eisenhower: " + _safe(_("config: {warning}").format(warning=warning)), file=sys.stderr
+        )
     return config
 
 
@@ -256,7 +281,7 @@ def _draft_to_task(
     now: datetime,
     config: Any,
     order: float,
-) -> tuple[Task, bool]:
+) -> tuple[Task, bool, list[str]]:
     from .dates import parse_deadline
     from .domain.changes import add_task
     from .quickadd import parse_quick_add
@@ -278,7 +303,7 @@ def _draft_to_task(
         notes=args.note,
         order=order,
     )
-    return task, bool(deadline and deadline.in_past)
+    return task, bool(deadline and deadline.in_past), draft.warnings
 
 
 def cmd_add(args: argparse.Namespace) -> int:
@@ -295,13 +320,15 @@ def cmd_add(args: argparse.Namespace) -> int:
         try:
             # A batch keeps its input order among tasks without a deadline.
             order = now.timestamp() + index * 1e-6
-            task, past = _draft_to_task(text, args, now, config, order)
+            task, past, warnings = _draft_to_task(text, args, now, config, order)
         except InvalidTask as exc:
             if number:
                 failed = _("line {n}: {error}; nothing was saved").format(n=number, error=exc)
             else:
                 failed = _("{error}; nothing was saved").format(error=exc)
             raise InvalidTask(failed) from None
+        for warning in warnings:  # `due:fri 9am`: say the 9am went to the title
+            print("eisenhower: " + _("warning: {warning}").format(warning=warning), file=sys.stderr)
         if past:
             warning = _("warning: the deadline of '{title}' is in the past")
             print(
@@ -309,7 +336,11 @@ def cmd_add(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
         tasks.append(task)
-    _store(args, config).add(*tasks)
+    from .domain.steps import added
+
+    store = _store(args, config)
+    store.add(*tasks)
+    _remember(store, added(tasks), now)
     for task in tasks:
         print(_summary(_("Added"), task, now))
     return EXIT_OK
@@ -336,15 +367,21 @@ def _summary(verb: str, task: Task, now: datetime) -> str:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from .domain.filters import Filter
+
     config = _config()
     now = _now()
     only = _quadrant(args.quadrant)
+    # The same words as the matrix's `/`: `#work @bob overdue report`.
+    wanted = Filter(" ".join(args.words))
     if args.json:
         import orjson
 
         from .domain.views import public_records
 
         records = _store(args, config).read_records()
+        if wanted.active:
+            records = [r for r in records if _record_matches(r, wanted, now)]
         shown = public_records(
             records, now, include_done=args.all, quadrant=only, horizon=config.horizon
         )
@@ -356,11 +393,20 @@ def cmd_list(args: argparse.Namespace) -> int:
     snapshot = _store(args, config).read()
     # As every view shows them: a task due for escalation is urgent here too.
     tasks = [t for t in as_seen(snapshot.tasks, now, config.horizon) if args.all or not t.done]
+    if wanted.active:
+        tasks = [t for t in tasks if wanted.matches(t, now)]
     if only is not None:
         tasks = [t for t in tasks if t.quadrant == only]
     tasks = sorted(tasks, key=pane_order(now))  # as in the panes: completed ones last
     _print_matrix(tasks, now, [only] if only else list(Quadrant), sys.stdout)
     return EXIT_OK
+
+
+def _record_matches(record: dict[str, Any], wanted: Any, now: datetime) -> bool:
+    try:
+        return bool(wanted.matches(Task.from_record(record), now))
+    except ValueError:  # a record the store keeps but cannot read as a task: not a match
+        return False
 
 
 def _print_matrix(tasks: list[Task], now: datetime, quadrants: list[Quadrant], out: TextIO) -> None:
@@ -406,12 +452,16 @@ def _change_each(
     operation: Callable[[Task, datetime], Edit | None],
 ) -> int:
     """Resolve every id first, then apply the domain's edit to them all in one write, or none
-    on any bad id. Edits land through ``apply_fields``, as the matrix's writer lands them."""
+    on any bad id. Edits land through ``apply_fields``, as the matrix's writer lands them, and
+    are remembered as one step for ``eisenhower undo``."""
     from .domain.changes import apply_fields
+    from .domain.history import Step
 
     now = _now()
+    made: list[Edit] = []
 
     def change(txn: Txn) -> list[Task]:  # may run again if a sync tool swaps the file
+        made.clear()
         targets: list[Task] = []
         for prefix in ids:
             task = txn.resolve(prefix)
@@ -424,10 +474,13 @@ def _change_each(
             if edit is not None:
                 task = apply_fields(task, edit.after, stamp)
                 txn.put(task)
+                made.append(edit)
             changed.append(task)
         return changed
 
-    changed = _store(args).apply(change)
+    store = _store(args)
+    changed = store.apply(change)
+    _remember(store, Step(list(made), args.command), now)
     for task in changed:
         print(_summary(verb, task, now))
     return EXIT_OK
@@ -476,20 +529,264 @@ def cmd_due(args: argparse.Namespace) -> int:
     )
 
 
+# --- show, edit, undo ---------------------------------------------------------------------------
+# One block, so merges with other commands stay easy. The rules live in domain.changes and
+# domain.steps; this is the file side: resolve, write under the lock, remember, print.
+
+
+def _add_task_commands(sub: Any, common: argparse.ArgumentParser) -> None:
+    show = sub.add_parser("show", parents=[common], help=_("everything about one task"))
+    show.add_argument("id", metavar="ID")
+
+    edit = sub.add_parser("edit", parents=[common], help=_("change a task's fields"))
+    edit.add_argument("id", metavar="ID")
+    edit.add_argument("--title", metavar="T", help=_("new title"))
+    edit.add_argument("--notes", metavar="N", help=_("new notes ('' clears them)"))
+    edit.add_argument(
+        "--tag",
+        "-t",
+        action="append",
+        metavar="T",
+        help=_("the task's tags become these (repeat for several)"),
+    )
+    edit.add_argument("--no-tags", action="store_true", help=_("remove every tag"))
+    who = edit.add_mutually_exclusive_group()
+    who.add_argument("--delegate", metavar="W", help=_("delegate to W"))
+    who.add_argument("--no-delegate", action="store_true", help=_("delegated to nobody"))
+    edit.add_argument(
+        "--quadrant", "-q", metavar="Q", help=_("1-4 or do/schedule/delegate/eliminate")
+    )
+    edit.add_argument(
+        "--due", metavar="WHEN|none", help=_("deadline, several words allowed; none clears it")
+    )
+
+    sub.add_parser("undo", parents=[common], help=_("take back the last change made here"))
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from .dates import describe_due
+    from .domain.escalation import as_seen
+    from .model import sanitize_line, sanitize_notes
+    from .quickadd import quadrant_name
+    from .store import resolve_prefix
+
+    config = _config()
+    now = _now()
+    [task] = as_seen([resolve_prefix(_store(args).read().tasks, args.id)], now, config.horizon)
+    task = display_safe(task)
+    rows: list[tuple[str, str]] = [
+        (_("Title"), task.title),
+        (_("Id"), task.id),
+        (_("Quadrant"), f"{int(task.quadrant)} {quadrant_name(task.quadrant)}"),
+        (_("Deadline"), f"{task.due} ({describe_due(task.due, now)})" if task.due else "-"),
+        (_("Tags"), " ".join("#" + t for t in task.tags) or "-"),
+        (_("Delegated to"), "@" + task.delegate if task.delegate else "-"),
+        (_("Created"), _stamp(task.created, now)),
+        (_("Updated"), _stamp(task.updated, now)),
+        (_("Done"), _stamp(task.done, now) if task.done else _("no")),
+        (_("Escalation"), _escalation_line(task, now)),
+    ]
+    width = max(len(label) for label, _value in rows) + 2
+    for label, value in rows:
+        print(f"{label + ':':<{width}}{sanitize_line(value)}")
+    print(_("Notes") + ":" + ("" if task.notes else " -"))
+    for line in sanitize_notes(task.notes).splitlines():
+        print("  " + sanitize_line(line))
+    return EXIT_OK
+
+
+def _stamp(value: str | None, now: datetime) -> str:
+    """A stored stamp in local time, to the minute; as stored if it is not one."""
+    from .model import parse_stamp
+
+    moment = parse_stamp(value)
+    if moment is None:
+        return _safe(value or "-")
+    return f"{moment.astimezone(now.tzinfo):%Y-%m-%d %H:%M}"
+
+
+def _escalation_line(task: Task, now: datetime) -> str:
+    """When the task was made urgent and for which deadline, or why it stays where it is."""
+    if task.escalated and task.escalated_for:
+        line = _("made urgent {when}, for the deadline {due}")
+        return line.format(when=_stamp(task.escalated, now), due=task.escalated_for)
+    if task.escalated_for:
+        line = _("placed by you; not escalated again for the deadline {due}")
+        return line.format(due=task.escalated_for)
+    return _("never")
+
+
+def cmd_edit(args: argparse.Namespace) -> int:
+    from .dates import parse_deadline
+    from .domain.changes import apply_fields
+    from .domain.history import Step
+    from .domain.steps import UNSET, edit_task
+
+    config = _config()
+    now = _now()
+    fields: dict[str, Any] = {}
+    if args.title is not None:
+        fields["title"] = args.title
+    if args.notes is not None:
+        fields["notes"] = args.notes
+    if args.no_tags or args.tag:
+        fields["tags"] = [] if args.no_tags else list(args.tag)
+    if args.delegate is not None or args.no_delegate:
+        fields["delegate"] = None if args.no_delegate else args.delegate
+    due: str | None = UNSET
+    if args.due is not None:
+        due = None
+        if args.due.strip().lower() not in ("none", "clear", "-", "aucune"):
+            deadline = parse_deadline(args.due, now, week_start=config.week_start)
+            if deadline.in_past:
+                print("eisenhower: " + _("warning: that deadline is in the past"), file=sys.stderr)
+            due = deadline.due
+    quadrant = _quadrant(args.quadrant)
+    if not fields and due is UNSET and quadrant is None:
+        raise UsageError(
+            _("nothing to change; give --title, --notes, --tag, --delegate, --quadrant or --due")
+        )
+    made: list[Edit] = []
+
+    def change(txn: Txn) -> Task:  # may run again if a sync tool swaps the file
+        made.clear()
+        task = txn.resolve(args.id)
+        one = edit_task(
+            task, fields=fields, due=due, quadrant=quadrant, now=now, horizon=config.horizon
+        )
+        if one is None:
+            return task
+        made.append(one)
+        task = apply_fields(task, one.after, iso_now(txn.now))
+        txn.put(task)
+        return task
+
+    store = _store(args)
+    task = store.apply(change)
+    _remember(store, Step(list(made), "edit"), now)
+    print(_summary(_("Edited") if made else _("Unchanged"), task, now))
+    return EXIT_OK
+
+
+def cmd_undo(args: argparse.Namespace) -> int:
+    from .domain.changes import apply_fields
+    from .domain.steps import changed_fields, describe_label, undo_changes
+
+    _config()
+    now = _now()
+    store = _store(args)
+    step = _last_step(store)
+    stamp = iso_now(now)
+
+    def change(txn: Txn) -> list[Task]:  # may run again if a sync tool swaps the file
+        changes, conflicts = undo_changes(step, txn.get, stamp)
+        if conflicts:
+            task = txn.get(conflicts[0])
+            if task is None:
+                raise UsageError(
+                    _(
+                        "cannot undo {label}: the task {id} no longer exists; nothing was undone"
+                    ).format(label=describe_label(step.label), id=conflicts[0][:8])
+                )
+            guard = next(c for c in changes if c.task_id == task.id)
+            raise UsageError(
+                _(
+                    "cannot undo {label}: '{title}' was changed since ({fields}); "
+                    "nothing was undone"
+                ).format(
+                    label=describe_label(step.label),
+                    title=display_safe(task).title,
+                    fields=", ".join(changed_fields(task, guard)),
+                )
+            )
+        restored = []
+        for one in changes:
+            task = txn.get(one.task_id)
+            assert task is not None  # no conflict: every task is there
+            task = apply_fields(task, one.fields, iso_now(txn.now))
+            txn.put(task)
+            restored.append(task)
+        return restored
+
+    restored = store.apply(change)
+    _forget(store)
+    print(_("Undone: {what}").format(what=describe_label(step.label)))
+    for task in restored:
+        verb = _("Deleted") if task.deleted else _("Restored")
+        print("  " + _summary(verb, task, now))
+    return EXIT_OK
+
+
+def _last_change_path(store: Any) -> Path:
+    """Beside the task file, named after it, so each task file has its own last change."""
+    path: Path = store.path
+    return path.with_name(path.name + ".last-change.json")
+
+
+def _remember(store: Any, step: Any, now: datetime) -> None:
+    """Keep the step for `eisenhower undo` (atomic, 0600). The change itself is already saved,
+    so a failure here is a warning, not an error."""
+    import orjson
+
+    from .domain.steps import step_record
+    from .store import write_atomic
+
+    if not step.edits:
+        return  # nothing changed: the previous change stays the one to undo
+    path = _last_change_path(store)
+    payload = orjson.dumps(step_record(step, iso_now(now)))
+    try:
+        write_atomic(path, payload, temp_prefix=f".~last-change.{store.path.name}.")
+    except StoreError as exc:
+        warning = _("warning: the change was saved but cannot be undone: {error}")
+        print("eisenhower: " + _safe(warning.format(error=exc)), file=sys.stderr)
+
+
+def _forget(store: Any) -> None:
+    """An undone change is gone: a second undo has nothing to take back."""
+    with contextlib.suppress(FileNotFoundError):
+        _last_change_path(store).unlink()
+
+
+def _last_step(store: Any) -> Any:
+    import orjson
+
+    from .domain.steps import read_step
+
+    path = _last_change_path(store)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(_("nothing to undo")) from None
+    except OSError as exc:
+        raise StoreError(
+            _("Cannot read {path}: {error}.").format(path=_safe(path), error=exc.strerror)
+        ) from None
+    try:
+        return read_step(orjson.loads(raw))
+    except (ValueError, orjson.JSONDecodeError):
+        raise UsageError(
+            _("nothing to undo: {path} is not a record of a change").format(path=_safe(path))
+        ) from None
+
+
 # --- the rest -----------------------------------------------------------------------------------
 
 
 def cmd_config(args: argparse.Namespace) -> int:
+    """The effective settings as valid TOML (a config file to start from); the paths and the
+    action ids `[keys]` accepts are comments."""
     from .paths import resolve_db_path
 
     config = _config()
     if config.path.exists():
-        print(_("config file: {path}").format(path=config.path))
+        where = _("config file: {path}").format(path=config.path)
     else:
-        print(_("config file: {path} (not created; defaults in use)").format(path=config.path))
-    print(_("task file:   {path}").format(path=resolve_db_path(getattr(args, "db", None))))
-    for key, value in config.effective().items():
-        print(f"{key} = {value!r}")
+        where = _("config file: {path} (not created; defaults in use)").format(path=config.path)
+    print("# " + _safe(where))
+    db_path = resolve_db_path(getattr(args, "db", None))
+    print("# " + _safe(_("task file:   {path}").format(path=db_path)))
+    sys.stdout.write(config.to_toml())
     return EXIT_OK
 
 
@@ -824,4 +1121,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "config": cmd_config,
     "sync": cmd_sync,
     "notify": cmd_notify,
+    "show": cmd_show,
+    "edit": cmd_edit,
+    "undo": cmd_undo,
 }

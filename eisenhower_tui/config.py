@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import stat
 import tomllib
+import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import time, timedelta
 from pathlib import Path
@@ -16,6 +18,60 @@ from .paths import default_config_path
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 LANGUAGES = ("en", "fr")
+
+# The actions `[keys]` may rebind: binding id -> its default keys, for the app, the matrix screen
+# and the task lists. A table here rather than a look at the classes, so `eisenhower config`
+# never imports Textual; tests/test_config.py compares it with the real bindings.
+KEY_ACTIONS: dict[str, str] = {
+    # app
+    "quit": "q",
+    "palette": "ctrl+p",
+    # matrix screen
+    "focus-1": "1",
+    "focus-2": "2",
+    "focus-3": "3",
+    "focus-4": "4",
+    "add": "a",
+    "edit": "e,enter",
+    "deadline": "d",
+    "clear-deadline": "D",
+    "move": "m",
+    "move-left": "shift+left,H",
+    "move-right": "shift+right,L",
+    "move-up": "shift+up,K",
+    "move-down": "shift+down,J",
+    "done": "x,space",
+    "delete": "delete",
+    "undo": "u,ctrl+z",
+    "redo": "ctrl+y",
+    "filter": "slash",
+    "zoom": "z",
+    "completed": "c",
+    "help": "question_mark",
+    "merge": "M",
+    "sync": "S",
+    # task lists
+    "cursor-up": "up,k",
+    "cursor-down": "down,j",
+    "pane-left": "left,h",
+    "pane-right": "right,l",
+    "cursor-first": "home,g",
+    "cursor-last": "end,G",
+    "page-up": "pageup",
+    "page-down": "pagedown",
+}
+# Textual's own keys (focus, quit, copy): an action moved onto one would hide it.
+TEXTUAL_KEYS = ("tab", "shift+tab", "ctrl+q", "ctrl+c")
+# As textual.keys names single characters (`?` is question_mark): a keymap is not normalised
+# by Textual, so `filter = "/"` would never fire without this.
+_KEY_NAME_REPLACEMENTS = {
+    "solidus": "slash",
+    "reverse_solidus": "backslash",
+    "commercial_at": "at",
+    "hyphen_minus": "minus",
+    "plus_sign": "plus",
+    "low_line": "underscore",
+}
 
 
 @dataclass(slots=True)
@@ -67,13 +123,74 @@ class Config:
             "keys": dict(self.keys),
         }
 
+    def to_toml(self) -> str:
+        """The effective settings as a config file that loads back to the same values; the
+        action ids `[keys]` accepts are listed in comments, with their default keys."""
+        lines = []
+        for key, value in self.effective().items():
+            if key != "keys":
+                lines.append(f"{key} = {toml_value(value)}")
+        lines += [
+            "",
+            "# " + _("[keys] rebinds an action by its id; the ids and their default keys:"),
+        ]
+        lines += [f"#   {action} = {toml_value(keys)}" for action, keys in KEY_ACTIONS.items()]
+        lines.append("[keys]")
+        lines += [f"{toml_key(action)} = {toml_value(keys)}" for action, keys in self.keys.items()]
+        return "\n".join(lines) + "\n"
 
-def language_from_env() -> str:
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
-        value = os.environ.get(var, "")
-        if value:
-            return "fr" if value.lower().startswith("fr") else "en"
-    return "en"
+
+def toml_value(value: object) -> str:
+    """A TOML literal for a setting: a string escaped so any text stays one valid line."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(float(value)) if isinstance(value, float) else str(value)
+    out = []
+    for char in str(value):
+        if char in ('"', "\\"):
+            out.append("\\" + char)
+        elif unicodedata.category(char) in ("Cc", "Cs") or char == "\x7f":
+            # Controls (and lone surrogates, which TOML cannot hold) as escapes, never raw.
+            out.append(f"\\u{ord(char):04x}" if ord(char) < 0xD800 else "\\ufffd")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def toml_key(key: str) -> str:
+    return (
+        key
+        if key and all(c.isascii() and (c.isalnum() or c in "-_") for c in key)
+        else (toml_value(key))
+    )
+
+
+def language_from_env(environ: Mapping[str, str] | None = None) -> str:
+    """The interface language as gettext would choose it: ``LANGUAGE`` first (a priority list
+    such as ``fr:en``) unless the locale is C/POSIX, then LC_ALL, LC_MESSAGES, LANG."""
+    env = os.environ if environ is None else environ
+    locale = next((env[var] for var in ("LC_ALL", "LC_MESSAGES", "LANG") if env.get(var)), "")
+    name = locale.split(".")[0].split("@")[0]
+    if name and name not in ("C", "POSIX") and env.get("LANGUAGE"):
+        for entry in env["LANGUAGE"].split(":"):
+            code = entry.strip().lower()[:2]
+            if code in LANGUAGES:
+                return code
+        return "en"  # gettext finds none of the listed catalogues: untranslated text
+    return "fr" if locale.lower().startswith("fr") else "en"
+
+
+def key_name(key: str) -> str:
+    """A key as Textual names it: `?` -> question_mark, `/` -> slash; names pass unchanged."""
+    key = key.strip()
+    if len(key) != 1 or key.isalnum():
+        return key
+    try:
+        name = unicodedata.name(key).lower().replace("-", "_").replace(" ", "_")
+    except ValueError:
+        return key
+    return _KEY_NAME_REPLACEMENTS.get(name, name)
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -158,15 +275,7 @@ def _apply(config: Config, data: dict[str, Any]) -> None:
                 warn(_("confirm_delete must be true or false; using false"))
         elif key == "keys":
             if isinstance(value, dict):
-                for binding_id, keys in value.items():
-                    if isinstance(keys, str) and keys.strip():
-                        config.keys[str(binding_id)] = keys.strip()
-                    else:
-                        warn(
-                            _('keys.{id} must be a key name such as "ctrl+n"; ignored').format(
-                                id=binding_id
-                            )
-                        )
+                _read_keys(config, value)
             else:
                 warn(_("[keys] must be a table of binding id = key; ignored"))
         elif key == "caldav":
@@ -240,3 +349,68 @@ def _notify_section(config: Config, value: Any, warn: Any) -> None:
                 warn(_('notify.all_day_at must be a time such as "09:00"; using 09:00'))
         else:
             warn(_("unknown setting 'notify.{key}' in the config; ignored").format(key=name))
+
+
+def _read_keys(config: Config, table: dict[str, Any]) -> None:
+    """`[keys]`: known ids with key names, then no key left to two actions (one would vanish)."""
+    warn = config.warnings.append
+    for binding_id, keys in table.items():
+        if binding_id not in KEY_ACTIONS:
+            warn(
+                _(
+                    "[keys] has no action '{id}'; ignored (`eisenhower config` lists the ids)"
+                ).format(id=binding_id)
+            )
+            continue
+        names = [key_name(k) for k in keys.split(",")] if isinstance(keys, str) else []
+        names = [n for n in dict.fromkeys(names) if n]
+        if names:
+            config.keys[binding_id] = ",".join(names)
+        else:
+            warn(_('keys.{id} must be a key name such as "ctrl+n"; ignored').format(id=binding_id))
+    _refuse_clashes(config)
+
+
+def _refuse_clashes(config: Config) -> None:
+    """A key given to two actions would hide one of them: the rebinding that causes it is
+    refused (its action keeps its default keys) and the warning names both actions.
+
+    Between two rebindings onto the same key the first in the file wins. Refusing one gives
+    its action back its default keys, which may clash in turn, so this runs to a fixed point;
+    the defaults never clash among themselves, so it ends.
+    """
+    while True:
+        owners: dict[str, list[str]] = {}
+        for action, default in KEY_ACTIONS.items():
+            for key in config.keys.get(action, default).split(","):
+                owners.setdefault(key, []).append(action)
+        refused = None
+        order = list(config.keys)
+        for action, keys in config.keys.items():
+            for key in keys.split(","):
+                # Held by default, or rebound onto it earlier in the file: that one keeps it.
+                others = [
+                    other
+                    for other in owners[key]
+                    if other != action
+                    and (other not in config.keys or order.index(other) < order.index(action))
+                ]
+                if key in TEXTUAL_KEYS:
+                    why = _(
+                        "[keys]: {key} is one of Textual's own keys; {action} keeps {default}"
+                    ).format(key=key, action=action, default=KEY_ACTIONS[action])
+                elif others:
+                    why = _(
+                        "[keys]: {key} is given to both {action} and {other}; "
+                        "{action} keeps {default}"
+                    ).format(key=key, action=action, other=others[0], default=KEY_ACTIONS[action])
+                else:
+                    continue
+                refused = action
+                break
+            if refused:
+                break
+        if refused is None:
+            return
+        del config.keys[refused]
+        config.warnings.append(why)

@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 
 from dateutil import tz as dtz
 
-from .i18n import _, ngettext
+from .i18n import _, current_language, ngettext
 from .model import InvalidTask, sanitize_line, strip_accents
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "due_closeness",
     "humanize_due",
     "local_now",
+    "looks_like_time",
     "parse_deadline",
 ]
 
@@ -41,9 +42,15 @@ class DeadlineError(InvalidTask):
     """A deadline the user typed cannot be understood; the message is one line, meant for them."""
 
 
-def _hint() -> str:
-    """The examples ending most messages, in the interface language (looked up at call time)."""
-    return _("try tomorrow, fri, +3d or 2026-12-01")
+def _hint(several_words: bool = True) -> str:
+    """The examples ending most messages, in the interface language (looked up at call time).
+
+    Only forms the box being typed in accepts: one token in quick-add (`due:WHEN`), several
+    words in `--due` and the deadline box.
+    """
+    if several_words:
+        return _("try tomorrow 9am, fri, +3d, 25 dec or 2026-12-01")
+    return _("try tomorrow@9am, fri, +3d, 25dec or 2026-12-01")
 
 
 def _day_name(weekday: int) -> str:
@@ -113,6 +120,12 @@ _FRENCH: dict[str, str] = {
     "vendredi": "friday",
     "samedi": "saturday",
     "dimanche": "sunday",
+    "lun": "mon",
+    "mer": "wed",
+    "jeu": "thu",
+    "ven": "fri",
+    "sam": "sat",
+    "dim": "sun",
     "lun.": "mon",
     "mar.": "tue",
     "mer.": "wed",
@@ -217,6 +230,20 @@ _ISO_DATETIME = re.compile(
 )
 _TIME_24 = re.compile(r"([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?")
 _TIME_12 = re.compile(r"([0-9]{1,2})(?::([0-9]{2}))?(am|pm)")
+# `25/12`, `25/12/2026`, `12/25/26`: the order of day and month depends on the language.
+_SLASH_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})(?:/([0-9]{4}|[0-9]{2}))?")
+# Year first is ISO whatever the language: `2026/12/25`.
+_SLASH_ISO = re.compile(r"([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})")
+# A day glued to its month, so quick-add's one token can hold one: `25dec`, `1ermai`.
+_GLUED_DAY_MONTH = re.compile(r"([0-9]{1,2})(?:er)?([a-z]{3,}\.?)([0-9]{4})?")
+_YEAR = re.compile(r"[0-9]{4}")
+_DAY_NUMBER = re.compile(r"[0-9]{1,2}")
+
+_MONTH_NUMBERS: dict[str, int] = {
+    **{name.lower(): i for i, name in enumerate(calendar.month_name) if name},
+    **{name.lower(): i for i, name in enumerate(calendar.month_abbr) if name},
+    "sept": 9,
+}
 
 
 # --- parsing ----------------------------------------------------------------------------------
@@ -228,30 +255,41 @@ def parse_deadline(
     *,
     several_words: bool = True,
     week_start: int = 0,
+    day_first: bool | None = None,
 ) -> Deadline:
     """Parse what a user typed as a deadline, or raise :class:`DeadlineError` (and nothing else).
 
     ``several_words=False`` is for the one-token ``due:WHEN`` of quick-add: no spaces and no
-    free-form dateutil fallback. ``week_start`` is a Python weekday (0 = Monday) and decides
-    ``eow``: the day before the week starts again. A past deadline is accepted with ``in_past``.
+    free-form dateutil fallback; a time of day joins the day with ``@`` (``tomorrow@9am``).
+    ``week_start`` is a Python weekday (0 = Monday) and decides ``eow``: the day before the
+    week starts again. ``day_first`` reads ``25/12`` as day/month (the French way); by default
+    it follows the interface language. A past deadline is accepted with ``in_past``.
     """
     now = _aware(now)
     shown = _shown(text)
     words = _normalise(text)
     if not words:
-        raise DeadlineError(_("the deadline is empty; {hint}").format(hint=_hint()))
+        raise DeadlineError(_("the deadline is empty; {hint}").format(hint=_hint(several_words)))
     if len(words) > _MAX_INPUT:
         raise DeadlineError(
-            _("'{text}' is too long to be a date; {hint}").format(text=shown, hint=_hint())
-        )
-    if not several_words and " " in words:
-        raise DeadlineError(
-            _("'{text}' must be one word here, without spaces; {hint}").format(
-                text=shown, hint=_hint()
+            _("'{text}' is too long to be a date; {hint}").format(
+                text=shown, hint=_hint(several_words)
             )
         )
+    if not several_words:
+        if " " in words:
+            raise DeadlineError(
+                _("'{text}' must be one word here, without spaces; {hint}").format(
+                    text=shown, hint=_hint(several_words)
+                )
+            )
+    # `tomorrow@9am`: the one token's way to give a time of day (accepted everywhere).
+    words = " ".join(words.replace("@", " ").split()) or words
+    if day_first is None:
+        day_first = current_language() == "fr"
+    reading = _Reading(shown, several_words, week_start % 7, day_first)
     try:
-        return _parse(words, now.replace(microsecond=0), several_words, week_start % 7, shown)
+        return _parse(words, now.replace(microsecond=0), reading)
     except DeadlineError:
         raise
     except (OverflowError, ValueError):  # date arithmetic past year 9999, absurd offsets
@@ -260,6 +298,33 @@ def parse_deadline(
                 text=shown, year=MAX_YEAR
             )
         ) from None
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """How to read one input: quoted as ``shown`` in messages, in which mode, which week."""
+
+    shown: str
+    several_words: bool
+    week_start: int
+    day_first: bool
+
+
+def looks_like_time(word: str) -> bool:
+    """Whether a word is a time of day (`9am`, `17h`, `17:30`, `midi`), valid or not.
+
+    Quick-add warns when one follows a ``due:`` token: it would otherwise join the title.
+    """
+    words = _normalise(word)
+    if not words or " " in words:
+        return False
+    tokens = _translate(words, french=False)
+    if len(tokens) != 1:
+        return False
+    try:
+        return _time_of_day(tokens[0], words) is not None
+    except DeadlineError:
+        return True  # `25:00`, `13pm`: meant as a time, even if not a valid one
 
 
 def _aware(now: datetime | None) -> datetime:
@@ -284,12 +349,31 @@ def _normalise(text: object) -> str:
     return " ".join(line.split())
 
 
-def _translate(words: str) -> list[str]:
-    """French and multi-word phrases to the English tokens the rest of the grammar knows."""
+def _unglue(token: str) -> str:
+    """`25dec` -> `25 dec`, `1ermai` -> `1 mai`: a day glued to a month word, else unchanged."""
+    match = _GLUED_DAY_MONTH.fullmatch(token)
+    if match is None:
+        return token
+    month = _FRENCH.get(match[2], match[2]).rstrip(".")
+    if month not in _MONTH_NUMBERS:
+        return token
+    return " ".join(part for part in (match[1], month, match[3]) if part)
+
+
+def _translate(words: str, *, french: bool) -> list[str]:
+    """French and multi-word phrases to the English tokens the rest of the grammar knows.
+
+    ``french``: the interface speaks French, so a lone `mar` is mardi, not March.
+    """
     for pattern, repl in _PHRASES:
         words = pattern.sub(repl, words)
+    raw = " ".join(_unglue(token) for token in words.split()).split()
     out: list[str] = []
-    for token in words.split():
+    for index, token in enumerate(raw):
+        if token in ("mar", "mar.") and french:
+            near = raw[max(0, index - 1) : index] + raw[index + 1 : index + 2]
+            # `25 mar` is a date in March; `mar` or `mar 9h` alone is a Tuesday.
+            token = "mar" if any(_DAY_NUMBER.fullmatch(t) for t in near) else "tue"
         token = _FRENCH.get(token, token)
         if token.endswith(".") and token[:-1] in _NAMES:
             token = token[:-1]
@@ -297,71 +381,111 @@ def _translate(words: str) -> list[str]:
     return out
 
 
-def _parse(words: str, now: datetime, several_words: bool, week_start: int, shown: str) -> Deadline:
+def _parse(words: str, now: datetime, reading: _Reading) -> Deadline:
     today = now.date()
-    tokens = _translate(words)
-    if several_words:
+    shown, several_words = reading.shown, reading.several_words
+    tokens = _translate(words, french=reading.day_first)
+    if several_words or len(tokens) > 1:
         tokens = [t for t in tokens if t not in _CONNECTORS] or tokens  # "next fri", "le 25 dec"
-    if len(tokens) == 1:
-        found = _single(tokens[0], now, week_start, shown)
-        if found is not None:
-            return found
-    elif several_words:
-        found = _combination(tokens, now, week_start, shown)
-        if found is not None:
-            return found
+    found = _structured(tokens, now, reading)
+    if found is not None:
+        return found
     letters = set(re.findall(r"[a-z]+", " ".join(tokens)))
     if several_words and letters & _MONTH_WORDS:
         return _free_form(" ".join(tokens), now, shown)
     if re.fullmatch(r"[0-9]+", words):
-        raise DeadlineError(
-            _("'{text}' is just a number; write a date like {year}-12-05, 5 dec or +5d").format(
-                text=shown, year=today.year
-            )
-        )
+        if several_words:
+            example = _("'{text}' is just a number; write a date like {year}-12-05, 5 dec or +5d")
+        else:
+            example = _("'{text}' is just a number; write a date like {year}-12-05, 5dec or +5d")
+        raise DeadlineError(example.format(text=shown, year=today.year))
     if re.fullmatch(r"\+[0-9]+", words):
         raise DeadlineError(_("'{text}' needs a unit: +3d, +2w, +4h or +1m").format(text=shown))
     if not letters and re.search(r"[0-9]", words):
-        raise DeadlineError(
-            _("'{text}' is ambiguous; write the date as YYYY-MM-DD or like 12 mar").format(
-                text=shown
-            )
-        )
-    raise DeadlineError(_("'{text}' is not a date; {hint}").format(text=shown, hint=_hint()))
+        if several_words:
+            ambiguous = _("'{text}' is ambiguous; write the date as YYYY-MM-DD or like 12 mar")
+        else:
+            ambiguous = _("'{text}' is ambiguous; write the date as YYYY-MM-DD or like 12mar")
+        raise DeadlineError(ambiguous.format(text=shown))
+    raise DeadlineError(
+        _("'{text}' is not a date; {hint}").format(text=shown, hint=_hint(several_words))
+    )
 
 
-def _single(token: str, now: datetime, week_start: int, shown: str) -> Deadline | None:
-    day = _day_word(token, now.date(), week_start, shown)
-    if day is not None:
-        return _all_day(day, now)
-    moment = _timed_word(token, now, shown)
-    if moment is not None:
-        return _timed(moment, now)
-    clock = _time_of_day(token, shown)
-    if clock is not None:
+def _structured(tokens: list[str], now: datetime, reading: _Reading) -> Deadline | None:
+    """A day (a word, `25 dec`, `25/12`) and at most one time of day, in either order:
+    `tomorrow 09:00`, `demain à 17h`, `25 dec 17:00`, `sam 10:00`; or a time alone."""
+    shown = reading.shown
+    clocks = [t for t in tokens if _time_of_day(t, shown) is not None]
+    rest = [t for t in tokens if t not in clocks]
+    if len(clocks) > 1 or len(rest) > 3:
+        return None
+    clock = _time_of_day(clocks[0], shown) if clocks else None
+    if not rest:
+        if clock is None:
+            return None
         # A bare time that has already passed today means the next one: "17:00" typed at 18:00.
         moment = _local(now.date(), clock, now.tzinfo)
         if moment <= now:
             moment = _local(now.date() + timedelta(days=1), clock, now.tzinfo)
         return _timed(moment, now)
-    return None
-
-
-def _combination(tokens: list[str], now: datetime, week_start: int, shown: str) -> Deadline | None:
-    """A day word and a time of day in either order: `tomorrow 09:00`, `demain à 17h`."""
-    rest = tokens
-    clocks = [t for t in rest if _time_of_day(t, shown) is not None]
-    if len(clocks) != 1 or len(rest) not in (1, 2):
-        return None
-    if len(rest) == 1:
-        return _single(clocks[0], now, week_start, shown)
-    clock = _time_of_day(clocks[0], shown)
-    assert clock is not None
-    other = rest[1] if rest[0] == clocks[0] else rest[0]
-    day = _day_word(other, now.date(), week_start, shown)
+    if len(rest) == 1 and clock is None:
+        instant = _timed_word(rest[0], now, shown)  # `+4h`, an ISO datetime
+        if instant is not None:
+            return _timed(instant, now)
+    day = _calendar_day(rest, now.date(), reading)
     if day is None:
         return None
+    if clock is None:
+        return _all_day(day, now)
     return _timed(_local(day, clock, now.tzinfo), now)
+
+
+def _calendar_day(tokens: list[str], today: date, reading: _Reading) -> date | None:
+    """The day named by one word (`fri`, `25/12`) or a day and month (`25 dec`, `dec 25 2027`)."""
+    if len(tokens) == 1:
+        day = _day_word(tokens[0], today, reading.week_start, reading.shown)
+        if day is None:
+            day = _numeric_date(tokens[0], today, reading)
+        return day
+    numbers = [t for t in tokens if _DAY_NUMBER.fullmatch(t)]
+    months = [t for t in tokens if t in _MONTH_NUMBERS]
+    years = [t for t in tokens if _YEAR.fullmatch(t)]
+    if len(numbers) != 1 or len(months) != 1 or len(years) + 2 != len(tokens):
+        return None
+    if years and tokens[-1] != years[0]:
+        return None  # the year comes last: `25 dec 2027`
+    year = int(years[0]) if years else None
+    return _dated(year, _MONTH_NUMBERS[months[0]], int(numbers[0]), today, reading.shown)
+
+
+def _numeric_date(token: str, today: date, reading: _Reading) -> date | None:
+    """`25/12` (French: day first) or `12/25` (English: month first); `2026/12/25` is ISO."""
+    match = _SLASH_ISO.fullmatch(token)
+    if match:
+        return _make_date(int(match[1]), int(match[2]), int(match[3]), reading.shown)
+    match = _SLASH_DATE.fullmatch(token)
+    if match is None:
+        return None
+    first, second = int(match[1]), int(match[2])
+    day, month = (first, second) if reading.day_first else (second, first)
+    if not 1 <= month <= 12:
+        if reading.day_first:
+            hint = _("'{text}' has no month {month}: write the day first, like 25/12, or 25 dec")
+        else:
+            hint = _("'{text}' has no month {month}: write the month first, like 12/25, or 25 dec")
+        raise DeadlineError(hint.format(text=reading.shown, month=month))
+    year = None
+    if match[3]:
+        year = int(match[3]) + (2000 if len(match[3]) == 2 else 0)
+    return _dated(year, month, day, today, reading.shown)
+
+
+def _dated(year: int | None, month: int, day: int, today: date, shown: str) -> date:
+    """A day and month; without a year, the next one to come ("25 mar" typed in November)."""
+    if year is None:
+        year = today.year + (1 if (month, day) < (today.month, today.day) else 0)
+    return _make_date(year, month, day, shown)
 
 
 def _day_word(token: str, today: date, week_start: int, shown: str) -> date | None:
@@ -448,7 +572,9 @@ def _free_form(words: str, now: datetime, shown: str) -> Deadline:
     except Exception:  # dateutil raises assorted types on hostile text; all mean "not a date"
         res = None
     if res is None or res.month is None:
-        raise DeadlineError(_("'{text}' is not a date; {hint}").format(text=shown, hint=_hint()))
+        raise DeadlineError(
+            _("'{text}' is not a date; {hint}").format(text=shown, hint=_hint(several_words=True))
+        )
     today = now.date()
     day_of_month = res.day if res.day is not None else 1
     year = res.year

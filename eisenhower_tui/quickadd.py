@@ -8,10 +8,10 @@ user types, so they see exactly what will be saved before pressing Enter.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from .dates import Deadline, DeadlineError, describe_due, parse_deadline
+from .dates import Deadline, DeadlineError, describe_due, looks_like_time, parse_deadline
 from .domain.escalation import escalates_on_save
 from .i18n import _
 from .model import InvalidTask, Quadrant, clean_delegate, clean_tag, clean_title, sanitize_line
@@ -21,6 +21,8 @@ __all__ = ["Draft", "parse_quick_add", "preview", "preview_or_error", "quadrant_
 _QUADRANT_TOKEN = re.compile(r"![1-4]")
 _FLAG_TOKEN = re.compile(r"!(?:u|i|ui|iu)", re.IGNORECASE)
 _ESCAPABLE = ("#", "@", "!", "\\", "due:")
+# `due:"25 dec"`: straight or typographic quotes (a phone or macOS may turn one into the other).
+_OPEN_QUOTES = {'"': '"', "\u201c": "\u201d", "\u201d": "\u201d", "\u00ab": "\u00bb"}
 
 
 @dataclass(slots=True)
@@ -33,6 +35,8 @@ class Draft:
     deadline: Deadline | None
     tags: list[str]
     delegate: str | None
+    # What the user probably did not mean (a time of day left in the title): shown, not fatal.
+    warnings: list[str] = field(default_factory=list)
 
 
 def parse_quick_add(
@@ -50,11 +54,16 @@ def parse_quick_add(
     # Sanitise before splitting so an escape sequence cannot hide a token or smuggle a space.
     words: list[str] = []
     tags: list[str] = []
+    warnings: list[str] = []
     delegate: str | None = None
     deadline: Deadline | None = None
     numbered: Quadrant | None = None
     urgent = important = flagged = False
-    for token in sanitize_line(str(text)).split():
+    tokens = sanitize_line(str(text)).split()
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        index += 1
         lower = token.lower()
         if token.startswith("\\") and token[1:].lower().startswith(_ESCAPABLE):
             words.append(token[1:])  # `\#1` is a literal `#1` in the title
@@ -64,14 +73,19 @@ def parse_quick_add(
             flagged = True
             urgent = urgent or "u" in lower
             important = important or "i" in lower
-        elif token.startswith("#") and clean_tag(token):
+        elif _is_tag(token):
             tag = clean_tag(token)
             if tag.casefold() not in {t.casefold() for t in tags}:
                 tags.append(tag)  # `#home #Home` is one tag, spelt as first typed
         elif token.startswith("@") and clean_delegate(token):
             delegate = clean_delegate(token)  # the last `@name` wins
+        elif lower.startswith("due:") and token[4:5] in _OPEN_QUOTES:
+            quoted, index = _quoted_due(tokens, index - 1)
+            deadline = _due_token(quoted, now, week_start, several_words=True)
         elif lower.startswith("due:"):
             deadline = _due_token(token, now, week_start)
+            if index < len(tokens) and looks_like_time(tokens[index]):
+                warnings.append(_time_left_in_title(token, tokens[index]))
         else:
             words.append(token)
     if numbered is not None:
@@ -88,19 +102,52 @@ def parse_quick_add(
         deadline=deadline,
         tags=tags,
         delegate=delegate,
+        warnings=warnings,
     )
 
 
-def _due_token(token: str, now: datetime | None, week_start: int) -> Deadline:
+def _is_tag(token: str) -> bool:
+    """`#work` is a tag; `#123`, `#` and `##` stay in the title (a tag starts with a letter)."""
+    return len(token) > 1 and token[0] == "#" and token[1].isalpha() and bool(clean_tag(token))
+
+
+def _quoted_due(tokens: list[str], start: int) -> tuple[str, int]:
+    """`due:"25 dec 17:00"` spread over several tokens: the whole quoted token and where the
+    next token starts."""
+    opening = tokens[start][4]
+    closing = _OPEN_QUOTES[opening]
+    for end in range(start, len(tokens)):
+        word = tokens[end] if end > start else tokens[end][5:]
+        if word.endswith(closing) and (end > start or len(word) > 0):
+            return " ".join(tokens[start : end + 1]), end + 1
+    shown = " ".join(tokens[start:])
+    shown = shown if len(shown) <= 40 else shown[:39] + "…"
+    raise DeadlineError(
+        _("in '{token}': the quote is not closed; write due:\"25 dec 17:00\"").format(token=shown)
+    )
+
+
+def _due_token(
+    token: str, now: datetime | None, week_start: int, *, several_words: bool = False
+) -> Deadline:
     when = token[4:]
-    if not when:
+    if several_words:
+        when = when[1:-1]  # the quotes
+    if not when.strip():
         raise DeadlineError(
             _("'{token}' needs a date right after the colon, like due:fri").format(token=token)
         )
     try:
-        return parse_deadline(when, now, several_words=False, week_start=week_start)
+        return parse_deadline(when, now, several_words=several_words, week_start=week_start)
     except DeadlineError as exc:
         raise DeadlineError(_("in '{token}': {error}").format(token=token, error=exc)) from None
+
+
+def _time_left_in_title(token: str, word: str) -> str:
+    """`due:tomorrow 9am`: the 9am is not part of the deadline; say how to join it."""
+    return _("'{word}' stays in the title; for a time write {token}@{word}").format(
+        word=word, token=token
+    )
 
 
 def quadrant_name(quadrant: Quadrant) -> str:
@@ -142,6 +189,7 @@ def preview(
         parts.append(" ".join(f"#{tag}" for tag in draft.tags))
     if draft.delegate:
         parts.append(f"@{draft.delegate}")
+    parts.extend("⚠ " + warning for warning in draft.warnings)
     return " · ".join(parts)
 
 

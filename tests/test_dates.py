@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from clock import NOW, PARIS
@@ -19,6 +19,7 @@ from eisenhower_tui.dates import (
     due_closeness,
     humanize_due,
     local_now,
+    looks_like_time,
     parse_deadline,
 )
 from eisenhower_tui.i18n import using_language
@@ -293,7 +294,9 @@ REJECTED = [
     ("32", "32"),
     ("99999999999999", "99999999999999"),
     ("12.03.2025", "12.03.2025"),
-    ("12/03", "12/03"),
+    ("25/12", "25/12"),  # English reads month first: there is no month 25
+    ("12/25/1969", "1969"),
+    ("2/30", "2/30"),
     ("2026-02-30", "2026-02-30"),
     ("2026-13-01", "2026-13-01"),
     ("feb 29", "2027-02-29"),  # passed this year -> 2027, which has no 29 February
@@ -377,7 +380,7 @@ def test_one_word_mode_keeps_the_short_grammar(text: str, due: str) -> None:
     assert parse_deadline(text, NOW, several_words=False).due == due
 
 
-@pytest.mark.parametrize("text", ["dec25", "december", "25dec"])
+@pytest.mark.parametrize("text", ["dec25", "december"])
 def test_one_word_mode_has_no_free_form_fallback(text: str) -> None:
     with pytest.raises(DeadlineError):
         parse_deadline(text, NOW, several_words=False)
@@ -608,3 +611,111 @@ def test_humanizers_never_fail_for_any_clock(naive_now: datetime) -> None:
         with using_language("fr"):
             assert describe_due(due, now)
         assert due_closeness(due, now, H48) in {"overdue", "day", "horizon", "later"}
+
+
+# --- a time of day in one token, French dates, day-first numbers -------------------------------
+
+ONE_TOKEN = [
+    ("tomorrow@9am", "2026-11-27T09:00:00+01:00"),
+    ("fri@17h", "2026-11-27T17:00:00+01:00"),
+    ("25dec@17:00", "2026-12-25T17:00:00+01:00"),
+    ("demain@9h", "2026-11-27T09:00:00+01:00"),
+    ("demain@9h30", "2026-11-27T09:30:00+01:00"),
+    ("25dec", "2026-12-25"),
+    ("25déc", "2026-12-25"),
+    ("1ermai", "2027-05-01"),
+    ("25dec2027", "2027-12-25"),
+    ("ven", "2026-11-27"),
+    ("sam@10:00", "2026-11-28T10:00:00+01:00"),
+    ("2026/03/04", "2026-03-04"),
+]
+
+
+@pytest.mark.parametrize(("text", "due"), ONE_TOKEN)
+def test_one_token_holds_a_day_and_a_time(text: str, due: str) -> None:
+    assert parse_deadline(text, NOW, several_words=False).due == due
+    assert parse_deadline(text, NOW).due == due  # what quick-add takes, --due takes too
+
+
+FRENCH_WAYS = [
+    ("25/12", "2026-12-25", True),
+    ("25/12/2026", "2026-12-25", True),
+    ("3/2", "2027-02-03", True),  # passed this year: next year
+    ("25/12/27", "2027-12-25", True),
+    ("ven", "2026-11-27", True),
+    ("sam", "2026-11-28", True),
+    ("mar", "2026-12-01", True),  # mardi, not March, when the interface speaks French
+    ("25 mar", "2027-03-25", True),  # with a day number it is March
+    ("sam 10:00", "2026-11-28T10:00:00+01:00", False),
+    ("lun 9h", "2026-11-30T09:00:00+01:00", False),
+    ("25 déc", "2026-12-25", True),
+    ("1er mai", "2027-05-01", True),
+    ("2026-03-04", "2026-03-04", True),  # ISO stays ISO
+    ("2026/03/04", "2026-03-04", True),
+]
+
+
+@pytest.mark.parametrize(("text", "due", "all_day"), FRENCH_WAYS)
+def test_french_dates_as_french_people_write_them(text: str, due: str, all_day: bool) -> None:
+    with using_language("fr"):
+        deadline = parse_deadline(text, NOW)
+    assert (deadline.due, deadline.all_day) == (due, all_day)
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [("12/25", "2026-12-25"), ("12/25/2026", "2026-12-25"), ("3/4", "2027-03-04")],
+)
+def test_english_numbers_are_month_first(text: str, due: str) -> None:
+    assert parse_deadline(text, NOW).due == due
+
+
+def test_a_day_first_number_in_the_wrong_language_says_which_order() -> None:
+    with pytest.raises(DeadlineError, match="month first, like 12/25"):
+        parse_deadline("25/12", NOW)
+    with using_language("fr"), pytest.raises(DeadlineError, match="25/12"):
+        parse_deadline("12/25", NOW)
+
+
+def test_hints_suggest_only_what_the_box_accepts() -> None:
+    with pytest.raises(DeadlineError) as one:
+        parse_deadline("someday", NOW, several_words=False)
+    assert "tomorrow@9am" in str(one.value) and "25dec" in str(one.value)
+    assert "25 dec" not in str(one.value)
+    with pytest.raises(DeadlineError) as several:
+        parse_deadline("someday", NOW, several_words=True)
+    assert "tomorrow 9am" in str(several.value) and "25 dec" in str(several.value)
+    assert "@" not in str(several.value)
+    with pytest.raises(DeadlineError) as number:
+        parse_deadline("5", NOW, several_words=False)
+    assert "5dec" in str(number.value) and "5 dec" not in str(number.value)
+
+
+@pytest.mark.parametrize(
+    ("word", "is_time"),
+    [
+        *[("9am", True), ("17h", True), ("17h30", True), ("17:30", True), ("midi", True)],
+        *[("25:00", True), ("review", False), ("9", False), ("#9am", False), ("", False)],
+    ],
+)
+def test_looks_like_time(word: str, is_time: bool) -> None:
+    assert looks_like_time(word) is is_time
+
+
+@given(
+    st.dates(min_value=date(2027, 1, 1), max_value=date(2099, 12, 31)),
+    st.times().map(lambda t: t.replace(second=0, microsecond=0)),
+)
+def test_day_and_time_read_the_same_in_every_spelling(day: date, clock: time) -> None:
+    """One token joined by @, several words, French day-first and English month-first numbers
+    all name the same instant."""
+    stamp = f"{clock:%H:%M}"
+    month = day.strftime("%b").lower()
+    expected = parse_deadline(f"{day.isoformat()}T{stamp}", NOW).due
+    assert parse_deadline(f"{day.day}{month}{day.year}@{stamp}", NOW, several_words=False).due == (
+        expected
+    )
+    assert parse_deadline(f"{day.day} {month} {day.year} {stamp}", NOW).due == expected
+    assert parse_deadline(f"{day.month}/{day.day}/{day.year} {stamp}", NOW).due == expected
+    with using_language("fr"):
+        assert parse_deadline(f"{day.day}/{day.month}/{day.year}@{stamp}", NOW).due == expected

@@ -406,7 +406,7 @@ def test_dialogs_in_french(screens: dict[str, str]) -> None:
 def test_deadline_box_error_in_french(screens: dict[str, str]) -> None:
     """What the parser refuses is explained in French, with French examples to try."""
     shot = screens["deadline_error"].replace("\u00a0", " ")
-    assert "✗ « xyz » n'est pas une date ; essayez demain, ven., +3j" in shot, shot
+    assert "✗ « xyz » n'est pas une date ; essayez demain 9h, ven, +3j" in shot, shot
     assert "is not a date" not in shot and "try tomorrow" not in shot
 
 
@@ -458,7 +458,7 @@ def test_cli_deadline_error_in_french(tmp_path: Path) -> None:
     assert result.returncode == 2, result.stderr
     message = result.stderr.replace("\u00a0", " ")
     assert message.startswith("eisenhower: dans « due:someday » : « someday » n'est pas une date")
-    assert "essayez demain, ven., +3j ou 2026-12-01 ; rien n'a été enregistré" in message
+    assert "essayez demain@9h, ven, +3j, 25déc ou 2026-12-01 ; rien n'a été enregistré" in message
     assert "Traceback" not in message and "not a date" not in message
     assert not db.exists()
     english = run_cli("add", "x due:someday", db=db, env={"LANG": "C.UTF-8", "LC_ALL": ""})

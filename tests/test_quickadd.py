@@ -64,6 +64,20 @@ CASES = [
     ("due x", "due x", Q.SCHEDULE, False, [], None, None),
     ("overdue: stuff", "overdue: stuff", Q.SCHEDULE, False, [], None, None),
     ("日本語のタスク 🎉 #日本", "日本語のタスク 🎉", Q.SCHEDULE, False, ["日本"], None, None),
+    # a tag starts with a letter: numbers stay in the title, `\#` escapes a word
+    ("Fix PR #123 review", "Fix PR #123 review", Q.SCHEDULE, False, [], None, None),
+    ("Fix #123 #bug", "Fix #123", Q.SCHEDULE, False, ["bug"], None, None),
+    ("Call \\#work now #Été", "Call #work now", Q.SCHEDULE, False, ["Été"], None, None),
+    ("Pay #1st #_x", "Pay #1st #_x", Q.SCHEDULE, False, [], None, None),
+    # a time of day in the one token, or several words in quotes
+    ("x due:tomorrow@9am", "x", Q.SCHEDULE, False, [], None, "2026-11-27T09:00:00+01:00"),
+    ("x due:fri@17h", "x", Q.SCHEDULE, False, [], None, "2026-11-27T17:00:00+01:00"),
+    ("x due:25dec@17:00", "x", Q.SCHEDULE, False, [], None, "2026-12-25T17:00:00+01:00"),
+    ("x due:demain@9h", "x", Q.SCHEDULE, False, [], None, "2026-11-27T09:00:00+01:00"),
+    ('Party due:"25 décembre" !2', "Party", Q.SCHEDULE, True, [], None, "2026-12-25"),
+    ('x due:"fri 5pm" now', "x now", Q.SCHEDULE, False, [], None, "2026-11-27T17:00:00+01:00"),
+    ("x due:\u201cfri 5pm\u201d", "x", Q.SCHEDULE, False, [], None, "2026-11-27T17:00:00+01:00"),
+    ('x due:"fri"', "x", Q.SCHEDULE, False, [], None, "2026-11-27"),
 ]
 
 
@@ -117,6 +131,9 @@ def test_past_due_is_kept_and_flagged() -> None:
         ("x due:+99999999999d", "due:+99999999999d"),
         ("x due:", "due:"),
         ("x due:dec25", "due:dec25"),  # one token: no free-form fallback
+        ('x due:"25 dec', 'due:"25 dec'),  # the quote is not closed
+        ('x due:"someday soon"', 'due:"someday soon"'),
+        ('x due:""', 'due:""'),
     ],
 )
 def test_bad_due_names_the_token(text: str, named: str) -> None:
@@ -124,6 +141,26 @@ def test_bad_due_names_the_token(text: str, named: str) -> None:
         parse_quick_add(text, now=NOW)
     assert named in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+def test_a_time_after_a_due_token_stays_in_the_title_with_a_warning() -> None:
+    draft = parse_quick_add("Call Bob due:tomorrow 9am", now=NOW)
+    assert draft.title == "Call Bob 9am"
+    assert draft.deadline is not None and draft.deadline.due == "2026-11-27"
+    [warning] = draft.warnings
+    assert "due:tomorrow@9am" in warning
+    assert "⚠ " + warning in preview(draft, NOW)
+    assert parse_quick_add("Call Bob due:tomorrow@9am", now=NOW).warnings == []
+    assert parse_quick_add("Call due:fri review", now=NOW).warnings == []
+
+
+def test_error_hints_in_quick_add_show_one_token_forms() -> None:
+    with pytest.raises(DeadlineError) as caught:
+        parse_quick_add("x due:someday", now=NOW)
+    assert "tomorrow@9am" in str(caught.value) and "25 dec" not in str(caught.value)
+    with pytest.raises(DeadlineError) as quoted:
+        parse_quick_add('x due:"some day"', now=NOW)
+    assert "tomorrow 9am" in str(quoted.value)
 
 
 @pytest.mark.parametrize(
@@ -214,9 +251,9 @@ def test_preview(text: str, english: str, french: str) -> None:
 
 
 def test_preview_default_label_and_markup() -> None:
-    draft = parse_quick_add("[red]x[/red] #[b]", Q.DO, NOW)
+    draft = parse_quick_add("[red]x[/red] #a[b]", Q.DO, NOW)
     line = preview(draft, NOW, default_label="focused pane")
-    assert line == "→ 1 Do first (focused pane) · #[b]"
+    assert line == "→ 1 Do first (focused pane) · #a[b]"
     assert "\n" not in line
 
 
@@ -252,6 +289,11 @@ TOKENS = st.sampled_from(
         "!x",
         "#",
         "#tag",
+        "#123",
+        "due:tomorrow@9am",
+        'due:"25',
+        'dec"',
+        "9am",
         "@",
         "@bob",
         "due:",
@@ -290,6 +332,13 @@ def test_token_soup_gives_draft_or_invalid_task(text: str) -> None:
     except InvalidTask:
         return
     _check(draft)
+
+
+@given(st.integers(min_value=0, max_value=10**12), st.sampled_from(["", "x", "-a"]))
+def test_a_hash_and_a_number_is_always_title_text(number: int, tail: str) -> None:
+    draft = parse_quick_add(f"Fix PR #{number}{tail} now #bug", now=NOW)
+    assert draft.title == f"Fix PR #{number}{tail} now"
+    assert draft.tags == ["bug"]
 
 
 def _check(draft: Draft) -> None:
