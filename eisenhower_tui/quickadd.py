@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from .dates import Deadline, DeadlineError, describe_due, parse_deadline
 from .domain.escalation import escalates_on_save
+from .domain.recurrence import Rule, parse_every
 from .i18n import _
 from .model import InvalidTask, Quadrant, clean_delegate, clean_tag, clean_title, sanitize_line
 
@@ -20,7 +21,11 @@ __all__ = ["Draft", "parse_quick_add", "preview", "preview_or_error", "quadrant_
 
 _QUADRANT_TOKEN = re.compile(r"![1-4]")
 _FLAG_TOKEN = re.compile(r"!(?:u|i|ui|iu)", re.IGNORECASE)
-_ESCAPABLE = ("#", "@", "!", "\\", "due:")
+_ESCAPABLE = ("#", "@", "!", "\\", "due:", "every", "chaque", "wait:", "follow:")
+# Version 0.2 tokens: recurrence (`every!:` counts from the day it is done), hide until, follow up.
+_EVERY = {"every:": "fixed", "chaque:": "fixed", "every!:": "after", "chaque!:": "after"}
+_WAIT = ("wait:", "attendre:")
+_FOLLOW = ("follow:", "relance:")
 
 
 @dataclass(slots=True)
@@ -33,6 +38,9 @@ class Draft:
     deadline: Deadline | None
     tags: list[str]
     delegate: str | None
+    every: Rule | None = None
+    wait: Deadline | None = None
+    follow: Deadline | None = None
 
 
 def parse_quick_add(
@@ -54,8 +62,11 @@ def parse_quick_add(
     deadline: Deadline | None = None
     numbered: Quadrant | None = None
     urgent = important = flagged = False
+    practice: dict[str, object] = {}
     for token in sanitize_line(str(text)).split():
         lower = token.lower()
+        if _practice_token(token, lower, practice, now, week_start):
+            continue
         if token.startswith("\\") and token[1:].lower().startswith(_ESCAPABLE):
             words.append(token[1:])  # `\#1` is a literal `#1` in the title
         elif _QUADRANT_TOKEN.fullmatch(token):
@@ -88,11 +99,38 @@ def parse_quick_add(
         deadline=deadline,
         tags=tags,
         delegate=delegate,
+        every=practice.get("every"),  # type: ignore[arg-type]
+        wait=practice.get("wait"),  # type: ignore[arg-type]
+        follow=practice.get("follow"),  # type: ignore[arg-type]
     )
 
 
-def _due_token(token: str, now: datetime | None, week_start: int) -> Deadline:
-    when = token[4:]
+def _practice_token(
+    token: str, lower: str, found: dict[str, object], now: datetime | None, week_start: int
+) -> bool:
+    """The 0.2 tokens (``every:fri``, ``chaque:lundi``, ``every!:2w``, ``wait:WHEN``,
+    ``follow:WHEN``): True when ``token`` was one of them and is now in ``found``."""
+    for prefix, mode in _EVERY.items():
+        if lower.startswith(prefix):
+            rule = token[len(prefix) :]
+            if not rule:
+                raise InvalidTask(
+                    _("'{token}' needs a rule right after the colon, like every:fri").format(
+                        token=token
+                    )
+                )
+            found["every"] = parse_every(rule, mode)
+            return True
+    for prefixes, name in ((_WAIT, "wait"), (_FOLLOW, "follow")):
+        prefix = next((p for p in prefixes if lower.startswith(p)), None)
+        if prefix is not None:
+            found[name] = _due_token(token, now, week_start, len(prefix))
+            return True
+    return False
+
+
+def _due_token(token: str, now: datetime | None, week_start: int, skip: int = 4) -> Deadline:
+    when = token[skip:]
     if not when:
         raise DeadlineError(
             _("'{token}' needs a date right after the colon, like due:fri").format(token=token)
@@ -142,7 +180,22 @@ def preview(
         parts.append(" ".join(f"#{tag}" for tag in draft.tags))
     if draft.delegate:
         parts.append(f"@{draft.delegate}")
+    parts += _practice_preview(draft, now)
     return " · ".join(parts)
+
+
+def _practice_preview(draft: Draft, now: datetime) -> list[str]:
+    parts = []
+    if draft.every is not None:
+        every = "↻ " + draft.every.rrule
+        parts.append(every + (" " + _("(after done)") if draft.every.mode == "after" else ""))
+    if draft.wait is not None:
+        when = describe_due(draft.wait.due, now, mark_all_day=False)
+        parts.append(_("hidden until {when}").format(when=when))
+    if draft.follow is not None:
+        when = describe_due(draft.follow.due, now, mark_all_day=False)
+        parts.append(_("follow up {when}").format(when=when))
+    return parts
 
 
 def preview_or_error(
