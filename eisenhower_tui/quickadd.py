@@ -122,10 +122,10 @@ def _practice_token(
             found["every"] = parse_every(rule, mode)
             return True
     for prefixes, name in ((_WAIT, "wait"), (_FOLLOW, "follow")):
-        prefix = next((p for p in prefixes if lower.startswith(p)), None)
-        if prefix is not None:
-            found[name] = _due_token(token, now, week_start, len(prefix))
-            return True
+        for prefix in prefixes:
+            if lower.startswith(prefix):
+                found[name] = _due_token(token, now, week_start, len(prefix))
+                return True
     return False
 
 

@@ -116,7 +116,7 @@ def clean_moves(value: Any) -> list[dict[str, Any]]:
     for entry in value:
         if not isinstance(entry, Mapping):
             continue
-        kept = {}
+        kept: dict[str, Any] = {}
         for key in _MOVE_KEYS:
             item = entry.get(key)
             if isinstance(item, str):
