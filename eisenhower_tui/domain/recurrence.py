@@ -30,6 +30,7 @@ __all__ = [
     "MODES",
     "Rule",
     "canonical_rrule",
+    "catch_up",
     "first_due",
     "instance_id",
     "next_due",
@@ -292,6 +293,28 @@ def next_due(task: Task, done_at: datetime) -> str | None:
         anchor = datetime.combine(done_at.astimezone(zone).date(), anchor.time())
     found = _after(task.recur, anchor, inclusive=False)
     return _stored(found, all_day, zone) if found else None
+
+
+def catch_up(task: Task, now: datetime) -> str | None:
+    """The rule's first occurrence from today on, on the task's schedule (a series imported
+    long after it started); the first day from the rule when the task has no deadline."""
+    if not task.recur:
+        return task.due
+    if not task.due:
+        return first_due(Rule(task.recur), now)
+    zone = now.tzinfo or dtz.tzlocal()
+    try:
+        anchor, all_day = _local(task.due, zone)
+    except ValueError:
+        return task.due
+    if anchor.date() >= now.date():
+        return task.due
+    start = datetime.combine(now.date(), anchor.time())
+    try:
+        found = _rrule(task.recur, anchor).after(start, inc=True)
+    except (ValueError, OverflowError):
+        return task.due
+    return _stored(found, all_day, zone) if found else task.due
 
 
 def instance_id(series: str, occurrence: str) -> str:
