@@ -482,3 +482,18 @@ def test_the_week_summary_counts_done_work_and_the_share_from_schedule():
 
 def test_sparkline_uses_eight_levels_and_a_dot_for_no_data():
     assert sparkline([0.0, 0.5, 1.0, None]) == "▁▅█·"
+
+
+def test_the_matrix_board_leaves_waiting_and_abandoned_tasks_out_of_rows_and_counts():
+    from eisenhower_tui.domain.board import Board
+
+    waiting = build_task(now=NOW, title="Later", wait="2026-12-01")
+    gone = build_task(now=NOW, title="Gone", abandoned=iso_now(NOW))
+    here = build_task(now=NOW, title="Here")
+    board = Board()
+    board.load([waiting, gone, here], NOW)
+    assert [t.title for t in board.rows[Quadrant.SCHEDULE]] == ["Here"]
+    assert board.open_counts[Quadrant.SCHEDULE] == 1
+    board.rebuild(NOW + timedelta(days=5))  # the wait is over
+    assert {t.title for t in board.rows[Quadrant.SCHEDULE]} == {"Here", "Later"}
+    assert board.open_counts[Quadrant.SCHEDULE] == 2
