@@ -11,8 +11,8 @@ and counted. Recurrence: an instance (``parent`` set) carries its template's ``r
 a ``recurring`` template is skipped and counted when one of its instances is in the file (that
 instance carries the rule), and otherwise imports as a recurring task due on its next
 occurrence from today; a ``waiting`` task is open, with a ``Taskwarrior: waiting until`` note
-line. ``entry`` / ``modified`` become ``created`` / ``updated``; other fields (urgency, depends, scheduled, UDAs)
-are dropped.
+line. ``entry`` / ``modified`` become ``created`` / ``updated``; other fields (urgency, depends,
+scheduled, UDAs) are dropped.
 """
 
 from __future__ import annotations
