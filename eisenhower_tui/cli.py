@@ -175,6 +175,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("config", parents=[common], help=_("config path and effective values"))
     sub.add_parser("sync", parents=[common], help=_("two-way sync with a CalDAV task list"))
     sub.add_parser("notify", parents=[common], help=_("one-shot reminders of near deadlines"))
+    _practice_parsers(sub, common, add, lst)
     return parser
 
 
@@ -291,6 +292,7 @@ def _draft_to_task(
     deadline = draft.deadline
     if args.due:
         deadline = parse_deadline(args.due, now, several_words=True, week_start=config.week_start)
+    practice = _practice_options(draft, args, now, config)
     task = add_task(
         title=draft.title,
         quadrant=given or draft.quadrant,
@@ -302,6 +304,8 @@ def _draft_to_task(
         delegate=draft.delegate,
         notes=args.note,
         order=order,
+        cause="add",
+        **practice,
     )
     return task, bool(deadline and deadline.in_past), draft.warnings
 
@@ -343,6 +347,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     _remember(store, added(tasks), now)
     for task in tasks:
         print(_summary(_("Added"), task, now))
+    _warn_limits(store, config, now, {t.quadrant for t in tasks})
     return EXIT_OK
 
 
@@ -360,6 +365,7 @@ def _summary(verb: str, task: Task, now: datetime) -> str:
         parts.append(" ".join("#" + t for t in task.tags))
     if task.delegate:
         parts.append("@" + task.delegate)
+    parts += _practice_extras(task, now)
     return " ".join(parts)
 
 
@@ -380,6 +386,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         from .domain.views import public_records
 
         records = _store(args, config).read_records()
+        if args.waiting is not None:
+            return _list_waiting_json(records, args, now, config)
         if wanted.active:
             records = [r for r in records if _record_matches(r, wanted, now)]
         shown = public_records(
@@ -389,10 +397,18 @@ def cmd_list(args: argparse.Namespace) -> int:
         sys.stdout.flush()
         return EXIT_OK
     from .domain.escalation import as_seen
+    from .domain.hidden import in_panes
 
     snapshot = _store(args, config).read()
-    # As every view shows them: a task due for escalation is urgent here too.
-    tasks = [t for t in as_seen(snapshot.tasks, now, config.horizon) if args.all or not t.done]
+    if args.waiting is not None:
+        return _list_waiting(snapshot.tasks, args, now, config)
+    # As every view shows them: a task due for escalation is urgent here too; waiting and
+    # abandoned tasks are out of the panes, so out of the list too unless --all.
+    tasks = [
+        t
+        for t in as_seen(snapshot.tasks, now, config.horizon)
+        if args.all or (not t.done and in_panes(t, now))
+    ]
     if wanted.active:
         tasks = [t for t in tasks if wanted.matches(t, now)]
     if only is not None:
@@ -425,7 +441,7 @@ def _print_matrix(tasks: list[Task], now: datetime, quadrants: list[Quadrant], o
         if index:
             out.write("\n")
         name = quadrant_name(quadrant)
-        out.write(f"{int(quadrant)} {name} ({sum(1 for t in rows if not t.done)})\n")
+        out.write(f"{int(quadrant)} {name} ({sum(1 for t in rows if t.is_open)})\n")
         if not rows:
             out.write("  " + _("(empty)") + "\n")
         for task in map(display_safe, rows):
@@ -435,7 +451,8 @@ def _print_matrix(tasks: list[Task], now: datetime, quadrants: list[Quadrant], o
             extras += ["#" + t for t in task.tags]
             if task.delegate:
                 extras.append("@" + task.delegate)
-            mark = "x" if task.done else " "
+            extras += _practice_extras(task, now)
+            mark = "x" if task.done else "-" if task.abandoned else " "
             tail = ("  " + " ".join(extras)) if extras else ""
             room = max(10, width - 14 - len(tail))
             title = task.title if len(task.title) <= room else task.title[: room - 1] + "…"
@@ -455,6 +472,7 @@ def _change_each(
     on any bad id. Edits land through ``apply_fields``, as the matrix's writer lands them, and
     are remembered as one step for ``eisenhower undo``."""
     from .domain.changes import apply_fields
+    from .domain.changes import created as ops_created
     from .domain.history import Step
 
     now = _now()
@@ -462,6 +480,7 @@ def _change_each(
 
     def change(txn: Txn) -> list[Task]:  # may run again if a sync tool swaps the file
         made.clear()
+        created.clear()
         targets: list[Task] = []
         for prefix in ids:
             task = txn.resolve(prefix)
@@ -475,15 +494,35 @@ def _change_each(
                 task = apply_fields(task, edit.after, stamp)
                 txn.put(task)
                 made.append(edit)
+                for follow in _insert_follow_ons(txn, edit):
+                    created.append(follow)
+                    made.append(ops_created(follow))
             changed.append(task)
         return changed
 
+    created: list[Task] = []
     store = _store(args)
     changed = store.apply(change)
     _remember(store, Step(list(made), args.command), now)
     for task in changed:
         print(_summary(verb, task, now))
+    for task in created:
+        print(_summary(_("Next"), task, now))
     return EXIT_OK
+
+
+def _insert_follow_ons(txn: Txn, edit: Edit) -> list[Task]:
+    """The tasks an edit creates with it (a recurring task's next instance), unless alive
+    already: its id is derived, so a second `done` or another device finds it there."""
+    added = []
+    for follow in edit.then:
+        if follow.insert is None:
+            continue
+        existing = txn.get(follow.insert.id)
+        if existing is None or existing.deleted is not None:
+            txn.put(follow.insert)
+            added.append(follow.insert)
+    return added
 
 
 def cmd_done(args: argparse.Namespace) -> int:
@@ -508,8 +547,13 @@ def cmd_move(args: argparse.Namespace) -> int:
     from .domain.changes import move
 
     quadrant = Quadrant.parse(args.quadrant)
-    horizon = _config().horizon
-    return _change_each(args, [args.id], _("Moved"), lambda t, now: move(t, quadrant, now, horizon))
+    config = _config()
+    horizon = config.horizon
+    code = _change_each(
+        args, [args.id], _("Moved"), lambda t, now: move(t, quadrant, now, horizon, "cli")
+    )
+    _warn_limits(_store(args), config, _now(), {quadrant})
+    return code
 
 
 def cmd_due(args: argparse.Namespace) -> int:
@@ -1125,3 +1169,325 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "edit": cmd_edit,
     "undo": cmd_undo,
 }
+
+
+# --- the practice over weeks: recurrence, wait, follow-up, abandon, limits, review -------------
+# The rules live in domain/ (recurrence, hidden, followup, moves, review); these are the
+# commands and options that reach them.
+
+
+def _practice_parsers(
+    sub: Any, common: argparse.ArgumentParser, add: Any, lst: argparse.ArgumentParser
+) -> None:
+    add.add_argument("--every", metavar="RULE", help="repeat: fri, month, 2w, weekday or an RRULE")
+    add.add_argument(
+        "--after-done",
+        action="store_true",
+        help="with --every: count the next deadline from the day it is done",
+    )
+    add.add_argument("--wait", metavar="WHEN", help="hide the task until then")
+    add.add_argument("--follow", metavar="WHEN", help="delegated: when to follow up")
+    lst.add_argument(
+        "--waiting",
+        nargs="?",
+        const="",
+        metavar="@WHO",
+        help="tasks hidden until later, and what each person owes (or only @WHO)",
+    )
+
+    abandon = sub.add_parser("abandon", parents=[common], help="give up on tasks (not done)")
+    abandon.add_argument("ids", nargs="+", metavar="ID")
+    abandon.add_argument("--reason", "-r", metavar="R", help="why, kept with the task")
+    unabandon = sub.add_parser("unabandon", parents=[common], help="bring an abandoned task back")
+    unabandon.add_argument("id", metavar="ID")
+    sweep = sub.add_parser("sweep", parents=[common], help="abandon old Eliminate tasks at once")
+    sweep.add_argument("--days", type=int, metavar="N", help="older than N days (config)")
+    sweep.add_argument("--yes", "-y", action="store_true", help="abandon them without asking")
+    checkin = sub.add_parser(
+        "checkin", parents=[common], help="note a check-in with the delegate; follow up later"
+    )
+    checkin.add_argument("id", metavar="ID")
+    checkin.add_argument("text", nargs="*", metavar="TEXT", help="what was said")
+    wait = sub.add_parser("wait", parents=[common], help="hide a task until a date")
+    wait.add_argument("id", metavar="ID")
+    wait.add_argument("when", nargs="+", metavar="WHEN|none")
+    follow = sub.add_parser("follow", parents=[common], help="set a delegated task's follow-up")
+    follow.add_argument("id", metavar="ID")
+    follow.add_argument("when", nargs="+", metavar="WHEN|none")
+    why = sub.add_parser("why", parents=[common], help="why a task is in its quadrant")
+    why.add_argument("id", metavar="ID")
+    stats = sub.add_parser("stats", parents=[common], help="the week's summary")
+    stats.add_argument("--json", action="store_true", help="a JSON object for scripts")
+
+
+def _practice_options(draft: Any, args: argparse.Namespace, now: datetime, config: Any) -> Any:
+    """What `add` passes to the domain for recurrence, wait and follow-up: options over tokens."""
+    from .dates import parse_deadline
+    from .domain.recurrence import parse_every
+
+    rule = draft.every
+    if args.every:
+        rule = parse_every(args.every, "after" if args.after_done else "fixed")
+    elif rule is not None and args.after_done:
+        rule = parse_every(rule.rrule, "after")
+    elif args.after_done:
+        raise UsageError(_("--after-done needs a rule: --every RULE or an every: token"))
+    found: dict[str, Any] = {}
+    for name, text, token in (
+        ("wait", args.wait, draft.wait),
+        ("follow_up", args.follow, draft.follow),
+    ):
+        deadline = token
+        if text:
+            deadline = parse_deadline(text, now, several_words=True, week_start=config.week_start)
+        found[name] = deadline.due if deadline else None
+    return {"recur": rule, "follow_up_days": config.follow_up_days, **found}
+
+
+def _practice_extras(task: Task, now: datetime) -> list[str]:
+    """What a list row or a summary adds for the 0.2 fields (the task is already cleaned)."""
+    from .dates import describe_due
+    from .domain.followup import follow_up_overdue, waiting_text
+    from .domain.hidden import is_waiting
+
+    extras = []
+    if task.recur:
+        extras.append(
+            "↻ "
+            + _safe(task.recur)
+            + (" " + _("(after done)") if task.recur_mode == "after" else "")
+        )
+    if task.wait and is_waiting(task, now):
+        extras.append(
+            _("hidden until {when}").format(when=describe_due(task.wait, now, mark_all_day=False))
+        )
+    if task.delegate and task.is_open:
+        waiting = waiting_text(task, now)
+        if waiting:
+            extras.append(waiting)
+        if follow_up_overdue(task, now):
+            extras.append(_("follow-up overdue"))
+    if task.abandoned:
+        reason = _safe(task.abandon_reason or "")
+        extras.append(_("abandoned: {reason}").format(reason=reason) if reason else _("abandoned"))
+    return extras
+
+
+def _warn_limits(store: Any, config: Any, now: datetime, quadrants: set[Quadrant]) -> None:
+    """A soft limit: adding or moving into a full quadrant is done, with a warning."""
+    from .domain.review import limit_warning, pane_counts
+
+    watched = [q for q in sorted(quadrants) if q in config.limits]
+    if not watched:
+        return
+    counts = pane_counts(store.read().tasks, now)
+    for quadrant in watched:
+        warning = limit_warning(quadrant, counts[quadrant], config.limits[quadrant])
+        if warning:
+            print("eisenhower: " + warning, file=sys.stderr)
+
+
+def _waiting_ids(
+    tasks: list[Task], who: str, now: datetime
+) -> tuple[list[Task], dict[str, list[Task]]]:
+    """Hidden-until tasks (none when asking about one person) and what each person owes."""
+    from .domain.followup import owed_by
+    from .domain.hidden import is_waiting
+
+    person = who.strip()
+    hidden = [] if person else [t for t in tasks if t.is_open and is_waiting(t, now)]
+    return sorted(hidden, key=lambda t: (t.wait or "", t.id)), owed_by(tasks, person or None)
+
+
+def _list_waiting(tasks: list[Task], args: argparse.Namespace, now: datetime, config: Any) -> int:
+    from .dates import describe_due, humanize_due
+
+    hidden, owed = _waiting_ids(tasks, args.waiting, now)
+    out = sys.stdout
+    if hidden:
+        out.write(_("Hidden until later ({n})").format(n=len(hidden)) + "\n")
+        for task in map(display_safe, hidden):
+            when = describe_due(task.wait or "", now, mark_all_day=False)
+            out.write(f"  {task.id[:8]}  {task.title}  {_('until {when}').format(when=when)}\n")
+    for person, owed_tasks in owed.items():
+        if hidden or person != next(iter(owed)):
+            out.write("\n")
+        out.write(f"@{_safe(person)} ({len(owed_tasks)})\n")
+        for task in map(display_safe, sorted(owed_tasks, key=pane_order(now))):
+            extras = [humanize_due(task.due, now)] if task.due else []
+            extras += _practice_extras(task, now)
+            if task.follow_up:
+                extras.append(_("follow up {when}").format(when=humanize_due(task.follow_up, now)))
+            out.write(f"  {task.id[:8]}  {task.title}  {' '.join(extras)}\n")
+    if not hidden and not owed:
+        out.write(_("Nothing is waiting.") + "\n")
+    return EXIT_OK
+
+
+def _list_waiting_json(
+    records: list[dict[str, Any]], args: argparse.Namespace, now: datetime, config: Any
+) -> int:
+    import orjson
+
+    from .domain.views import public_records
+
+    tasks = []
+    for record in records:
+        try:
+            tasks.append(Task.from_record(record))
+        except ValueError:
+            continue
+    hidden, owed = _waiting_ids(tasks, args.waiting, now)
+    wanted = {t.id for t in hidden} | {t.id for group in owed.values() for t in group}
+    shown = [
+        r
+        for r in public_records(records, now, include_done=True, horizon=config.horizon)
+        if r["id"] in wanted
+    ]
+    sys.stdout.buffer.write(orjson.dumps(shown, option=orjson.OPT_INDENT_2) + b"\n")
+    sys.stdout.flush()
+    return EXIT_OK
+
+
+def cmd_abandon(args: argparse.Namespace) -> int:
+    from .domain.hidden import abandon
+
+    return _change_each(args, args.ids, _("Abandoned"), lambda t, now: abandon(t, now, args.reason))
+
+
+def cmd_unabandon(args: argparse.Namespace) -> int:
+    from .domain.hidden import unabandon
+
+    return _change_each(args, [args.id], _("Back"), lambda t, now: unabandon(t))
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    """Eliminate tasks older than N days: listed, then abandoned in one write with --yes."""
+    from .domain.changes import apply_fields
+    from .domain.hidden import sweep, sweep_candidates
+
+    config = _config()
+    days = config.sweep_days if args.days is None else args.days
+    if days < 0:
+        raise UsageError(_("--days must be 0 or more"))
+    now = _now()
+    store = _store(args)
+    found = sweep_candidates(store.read().tasks, now, days)
+    if not found:
+        print(_("No Eliminate task is older than {n} days.").format(n=days))
+        return EXIT_OK
+    for task in map(display_safe, found):
+        print(f"  {task.id[:8]}  {task.title}")
+    if not args.yes:
+        asked = ngettext(
+            "Abandon this {n} task? [y/N] ", "Abandon these {n} tasks? [y/N] ", len(found)
+        ).format(n=len(found))
+        if not sys.stdin.isatty():
+            print(_("Nothing changed; run `eisenhower sweep --yes` to abandon them."))
+            return EXIT_OK
+        answer = input(asked).strip().lower()
+        if answer not in ("y", "yes", "o", "oui"):
+            print(_("Nothing changed."))
+            return EXIT_OK
+    reason = _("swept: in Eliminate for more than {n} days").format(n=days)
+
+    def write(txn: Txn) -> int:  # under the lock, on the file as it is now
+        stamp = iso_now(txn.now)
+        edits = sweep(txn.all(), now, days, reason)
+        for edit in edits:
+            task = txn.get(edit.task_id)
+            if task is not None:
+                txn.put(apply_fields(task, edit.after, stamp))
+        return len(edits)
+
+    count = store.apply(write)
+    print(ngettext("Abandoned {n} task.", "Abandoned {n} tasks.", count).format(n=count))
+    return EXIT_OK
+
+
+def cmd_checkin(args: argparse.Namespace) -> int:
+    from .domain.followup import check_in
+
+    config = _config()
+    text = " ".join(args.text)
+    return _change_each(
+        args,
+        [args.id],
+        _("Checked in"),
+        lambda t, now: check_in(t, now, text, config.follow_up_days),
+    )
+
+
+def _when_or_none(words: list[str], config: Any) -> str | None:
+    from .dates import parse_deadline
+
+    text = " ".join(words).strip()
+    if text.lower() in ("none", "clear", "-", "aucune", "aucun"):
+        return None
+    return parse_deadline(text, _now(), several_words=True, week_start=config.week_start).due
+
+
+def cmd_wait(args: argparse.Namespace) -> int:
+    from .domain.hidden import set_wait
+
+    wait = _when_or_none(args.when, _config())
+    return _change_each(args, [args.id], _("Hidden"), lambda t, now: set_wait(t, wait))
+
+
+def cmd_follow(args: argparse.Namespace) -> int:
+    from .domain.followup import set_follow_up
+
+    follow_up = _when_or_none(args.when, _config())
+    return _change_each(
+        args, [args.id], _("Follow-up set"), lambda t, now: set_follow_up(t, follow_up)
+    )
+
+
+def cmd_why(args: argparse.Namespace) -> int:
+    from .domain.moves import story
+    from .store import resolve_prefix
+
+    now = _now()
+    task = resolve_prefix(_store(args).read().tasks, args.id)
+    print(_summary(_("Task"), task, now))
+    print(_safe(story(task, now)) or _("No quadrant change recorded yet."))
+    return EXIT_OK
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from .domain.review import week_summary
+    from .quickadd import quadrant_name
+
+    config = _config()
+    now = _now()
+    summary = week_summary(_store(args).read().tasks, now, config.week_start)
+    if args.json:
+        import orjson
+
+        payload = orjson.dumps(summary.to_json(), option=orjson.OPT_INDENT_2)
+        sys.stdout.buffer.write(payload + b"\n")
+        sys.stdout.flush()
+        return EXIT_OK
+    since = summary.week_start.isoformat()
+    print(_("Done this week (since {day}): {n}").format(day=since, n=summary.total))
+    for quadrant in Quadrant:
+        print(f"  {int(quadrant)} {quadrant_name(quadrant):<12} {summary.done[quadrant]}")
+    share = summary.share
+    shown = "-" if share is None else f"{round(share * 100)}%"
+    print(_("From Schedule (planned work): {share}").format(share=shown))
+    print(_("Last 12 weeks: {spark}").format(spark=summary.spark))
+    return EXIT_OK
+
+
+COMMANDS.update(
+    {
+        "abandon": cmd_abandon,
+        "unabandon": cmd_unabandon,
+        "sweep": cmd_sweep,
+        "checkin": cmd_checkin,
+        "wait": cmd_wait,
+        "follow": cmd_follow,
+        "why": cmd_why,
+        "stats": cmd_stats,
+    }
+)

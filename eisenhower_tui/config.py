@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .i18n import _, using_language
-from .model import DEFAULT_HORIZON
+from .model import DEFAULT_HORIZON, InvalidTask, Quadrant
 from .paths import default_config_path
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -100,6 +100,9 @@ class Config:
     feed_path: Path | None = None  # [feed] path: an .ics of open tasks written after each write
     notify_lead: timedelta = timedelta(minutes=15)  # [notify] lead_minutes, timed deadlines
     notify_all_day_at: time = time(9, 0)  # [notify] all_day_at, all-day deadlines
+    follow_up_days: int = 3  # working days from delegating to the first follow-up
+    sweep_days: int = 30  # Eliminate tasks older than this are offered to the sweep
+    limits: dict[Quadrant, int] = field(default_factory=dict)  # [limits] do = 8
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -121,15 +124,25 @@ class Config:
             "week_start": WEEKDAYS[self.week_start],
             "confirm_delete": self.confirm_delete,
             "keys": dict(self.keys),
+            "follow_up_days": self.follow_up_days,
+            "sweep_days": self.sweep_days,
+            "limits": {q.key: n for q, n in sorted(self.limits.items())},
         }
 
     def to_toml(self) -> str:
         """The effective settings as a config file that loads back to the same values; the
         action ids `[keys]` accepts are listed in comments, with their default keys."""
         lines = []
+        tables = {}
         for key, value in self.effective().items():
-            if key != "keys":
+            if isinstance(value, dict):
+                tables[key] = value  # after the plain keys: a table ends the top level
+            else:
                 lines.append(f"{key} = {toml_value(value)}")
+        for key, table in tables.items():
+            if key != "keys":
+                lines += ["", f"[{toml_key(key)}]"]
+                lines += [f"{toml_key(name)} = {toml_value(value)}" for name, value in table.items()]
         lines += [
             "",
             "# " + _("[keys] rebinds an action by its id; the ids and their default keys:"),
@@ -284,6 +297,8 @@ def _apply(config: Config, data: dict[str, Any]) -> None:
             config.feed_path = _feed_section(value, warn)
         elif key == "notify":
             _notify_section(config, value, warn)
+        elif key in ("follow_up_days", "sweep_days", "limits"):
+            _apply_practice(config, key, value)
         else:
             warn(_("unknown setting '{key}' in the config; ignored").format(key=key))
 
@@ -414,3 +429,43 @@ def _refuse_clashes(config: Config) -> None:
             return
         del config.keys[refused]
         config.warnings.append(why)
+
+
+def _days(value: Any) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= 3650:
+        return value
+    return None
+
+
+def _apply_practice(config: Config, key: str, value: Any) -> None:
+    """The settings of the practice over weeks: follow-up and sweep days, quadrant limits."""
+    warn = config.warnings.append
+    if key == "follow_up_days":
+        days = _days(value)
+        if days is None:
+            warn(_("follow_up_days must be a number of working days; using 3"))
+        else:
+            config.follow_up_days = days
+    elif key == "sweep_days":
+        days = _days(value)
+        if days is None:
+            warn(_("sweep_days must be a number of days; using 30"))
+        else:
+            config.sweep_days = days
+    elif not isinstance(value, dict):
+        warn(_("[limits] must be a table such as do = 8; ignored"))
+    else:
+        for name, limit in value.items():
+            try:
+                quadrant = Quadrant.parse(str(name))
+            except InvalidTask:
+                quadrant = None
+            count = _days(limit)
+            if quadrant is None or count is None:
+                warn(
+                    _("limits.{name} must be a quadrant name = a number of tasks; ignored").format(
+                        name=name
+                    )
+                )
+            else:
+                config.limits[quadrant] = count

@@ -1,4 +1,9 @@
-"""The demo data set: a dozen realistic tasks, some overdue, some due today, on a temporary copy."""
+"""The demo data set: a dozen realistic tasks, some overdue, some due today, on a temporary copy.
+
+It shows the practice over weeks too: a quarterly return that recurs, delegated tasks with
+follow-up dates (one overdue), and a task hidden until next week. Deterministic for a given
+``now`` (ids aside), so screenshots and tests can rely on it.
+"""
 
 from __future__ import annotations
 
@@ -46,7 +51,28 @@ def demo_tasks(now: datetime) -> list[Task]:
     done = new_task(_("Send the invoice to ACME"), Quadrant.DO, tags=["admin"], now=now)
     done.done = done.created
     tasks.append(done)
+    _practice(tasks, now)
     return tasks
+
+
+def _practice(tasks: list[Task], now: datetime) -> None:
+    """Recurrence, follow-ups and a waiting task on the demo set, without changing its rows."""
+    by_title = {task.title: task for task in tasks}
+    vat = by_title[_("Submit the quarterly VAT return")]
+    vat.recur, vat.recur_mode, vat.series = "FREQ=MONTHLY;INTERVAL=3", "fixed", vat.id
+    # (title, delegated days ago, follow-up in days: negative is overdue)
+    for title, days_ago, follow_in in (
+        ("Reply to the conference organisers", 6, -2),
+        ("Order new office chairs", 1, 3),
+    ):
+        task = by_title[_(title)]
+        task.delegated = (now - timedelta(days=days_ago)).isoformat(timespec="seconds")
+        task.follow_up = (now.date() + timedelta(days=follow_in)).isoformat()
+    waiting = new_task(_("Renew the car insurance"), Quadrant.SCHEDULE, tags=["admin"], now=now)
+    waiting.due = (now + timedelta(days=30)).date().isoformat()
+    waiting.wait = (now + timedelta(days=9)).date().isoformat()
+    waiting.order = float(len(tasks))
+    tasks.append(waiting)
 
 
 def demo_store(config: Config | None = None, now: datetime | None = None) -> Store:

@@ -37,10 +37,38 @@ KNOWN_FIELDS = (
     "escalated_for",
     "deleted",
     "order",
+    # version 0.2: the practice over weeks (recurrence, wait, follow-up, abandon, moves)
+    "recur",
+    "recur_mode",
+    "series",
+    "wait",
+    "follow_up",
+    "delegated",
+    "abandoned",
+    "abandon_reason",
+    "moves",
+    "slips",
 )
+
+# The 0.2 fields and their values when absent: a record stores them only when set, so files
+# without them (every older one) read and rewrite unchanged.
+PRACTICE_DEFAULTS: dict[str, Any] = {
+    "recur": None,
+    "recur_mode": None,
+    "series": None,
+    "wait": None,
+    "follow_up": None,
+    "delegated": None,
+    "abandoned": None,
+    "abandon_reason": None,
+    "moves": [],
+    "slips": 0,
+}
+_PRACTICE_TEXTS = ("recur", "recur_mode", "series", "wait", "follow_up", "delegated", "abandoned")
 
 
 _KNOWN_SET = frozenset(KNOWN_FIELDS)
+_PRACTICE_SET = frozenset(PRACTICE_DEFAULTS)
 
 
 class InvalidTask(ValueError):
@@ -300,6 +328,16 @@ class Task:
     deleted: str | None = None
     order: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
+    recur: str | None = None  # an RFC 5545 RRULE, canonical (domain.recurrence)
+    recur_mode: str | None = None  # "fixed" (the schedule) or "after" (counted from done)
+    series: str | None = None  # the id of the series' first task
+    wait: str | None = None  # hidden until this date or instant
+    follow_up: str | None = None  # a delegated task: the day to ask how it goes
+    delegated: str | None = None  # when a delegate was first given
+    abandoned: str | None = None  # given up on: neither done nor deleted
+    abandon_reason: str | None = None
+    moves: list[dict[str, Any]] = field(default_factory=list)  # quadrant changes, newest last
+    slips: int = 0  # how often the deadline moved later
 
     @property
     def quadrant(self) -> Quadrant:
@@ -307,7 +345,8 @@ class Task:
 
     @property
     def is_open(self) -> bool:
-        return self.done is None and self.deleted is None
+        """Still to do: not done, deleted or abandoned."""
+        return self.done is None and self.deleted is None and self.abandoned is None
 
     def with_quadrant(self, quadrant: Quadrant) -> Task:
         return replace(self, urgent=quadrant.urgent, important=quadrant.important)
@@ -333,11 +372,23 @@ class Task:
         )
         if self.deleted is not None:
             record["deleted"] = self.deleted
+        for name in _PRACTICE_TEXTS:
+            value = getattr(self, name)
+            if value is not None:
+                record[name] = value
+        if self.abandon_reason is not None:
+            record["abandon_reason"] = self.abandon_reason
+        if self.moves:
+            record["moves"] = [dict(move) for move in self.moves]
+        if self.slips:
+            record["slips"] = self.slips
         return record
 
     def to_public(self) -> dict[str, Any]:
         """The object `list --json` prints: SPEC fields plus the derived quadrant."""
         record = self.to_record()
+        for name, default in PRACTICE_DEFAULTS.items():
+            record.setdefault(name, [] if name == "moves" else default)
         record.pop("order", None)
         record["quadrant"] = int(self.quadrant)
         return record
@@ -364,7 +415,7 @@ class Task:
         notes, due, delegate, done = get("notes"), get("due"), get("delegate"), get("done")
         created, updated, deleted = get("created"), get("updated"), get("deleted")
         escalated, escalated_for = get("escalated"), get("escalated_for")
-        return cls(
+        task = cls(
             title,
             bool(get("urgent", False)),
             bool(get("important", False)),
@@ -382,6 +433,24 @@ class Task:
             float(order) if order.__class__ in (int, float) else 0.0,
             {} if record.keys() <= _KNOWN_SET else _unknown_fields(record),
         )
+        if not _PRACTICE_SET.isdisjoint(record.keys()):  # most records of a file: none of them
+            _read_practice(task, record)
+        return task
+
+
+def _read_practice(task: Task, record: Mapping[str, Any]) -> None:
+    """The 0.2 fields of a stored record; a value of the wrong type reads as absent."""
+    get = record.get
+    for name in _PRACTICE_TEXTS:
+        value = get(name)
+        setattr(task, name, value if value.__class__ is str and value else None)
+    reason = get("abandon_reason")
+    task.abandon_reason = reason if reason.__class__ is str else None
+    moves = get("moves")
+    if moves.__class__ is list:
+        task.moves = [dict(move) for move in moves if isinstance(move, Mapping)]
+    slips = get("slips")
+    task.slips = slips if slips.__class__ is int and slips > 0 else 0
 
 
 def _unknown_fields(record: Mapping[str, Any]) -> dict[str, Any]:

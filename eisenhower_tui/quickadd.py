@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from .dates import Deadline, DeadlineError, describe_due, looks_like_time, parse_deadline
 from .domain.escalation import escalates_on_save
+from .domain.recurrence import Rule, parse_every
 from .i18n import _
 from .model import InvalidTask, Quadrant, clean_delegate, clean_tag, clean_title, sanitize_line
 
@@ -20,7 +21,11 @@ __all__ = ["Draft", "parse_quick_add", "preview", "preview_or_error", "quadrant_
 
 _QUADRANT_TOKEN = re.compile(r"![1-4]")
 _FLAG_TOKEN = re.compile(r"!(?:u|i|ui|iu)", re.IGNORECASE)
-_ESCAPABLE = ("#", "@", "!", "\\", "due:")
+_ESCAPABLE = ("#", "@", "!", "\\", "due:", "every", "chaque", "wait:", "follow:")
+# Version 0.2 tokens: recurrence (`every!:` counts from the day it is done), hide until, follow up.
+_EVERY = {"every:": "fixed", "chaque:": "fixed", "every!:": "after", "chaque!:": "after"}
+_WAIT = ("wait:", "attendre:")
+_FOLLOW = ("follow:", "relance:")
 # `due:"25 dec"`: straight or typographic quotes (a phone or macOS may turn one into the other).
 _OPEN_QUOTES = {'"': '"', "\u201c": "\u201d", "\u201d": "\u201d", "\u00ab": "\u00bb"}
 
@@ -37,6 +42,9 @@ class Draft:
     delegate: str | None
     # What the user probably did not mean (a time of day left in the title): shown, not fatal.
     warnings: list[str] = field(default_factory=list)
+    every: Rule | None = None
+    wait: Deadline | None = None
+    follow: Deadline | None = None
 
 
 def parse_quick_add(
@@ -59,12 +67,15 @@ def parse_quick_add(
     deadline: Deadline | None = None
     numbered: Quadrant | None = None
     urgent = important = flagged = False
+    practice: dict[str, object] = {}
     tokens = sanitize_line(str(text)).split()
     index = 0
     while index < len(tokens):
         token = tokens[index]
         index += 1
         lower = token.lower()
+        if _practice_token(token, lower, practice, now, week_start):
+            continue
         if token.startswith("\\") and token[1:].lower().startswith(_ESCAPABLE):
             words.append(token[1:])  # `\#1` is a literal `#1` in the title
         elif _QUADRANT_TOKEN.fullmatch(token):
@@ -103,7 +114,34 @@ def parse_quick_add(
         tags=tags,
         delegate=delegate,
         warnings=warnings,
+        every=practice.get("every"),  # type: ignore[arg-type]
+        wait=practice.get("wait"),  # type: ignore[arg-type]
+        follow=practice.get("follow"),  # type: ignore[arg-type]
     )
+
+
+def _practice_token(
+    token: str, lower: str, found: dict[str, object], now: datetime | None, week_start: int
+) -> bool:
+    """The 0.2 tokens (``every:fri``, ``chaque:lundi``, ``every!:2w``, ``wait:WHEN``,
+    ``follow:WHEN``): True when ``token`` was one of them and is now in ``found``."""
+    for prefix, mode in _EVERY.items():
+        if lower.startswith(prefix):
+            rule = token[len(prefix) :]
+            if not rule:
+                raise InvalidTask(
+                    _("'{token}' needs a rule right after the colon, like every:fri").format(
+                        token=token
+                    )
+                )
+            found["every"] = parse_every(rule, mode)
+            return True
+    for prefixes, name in ((_WAIT, "wait"), (_FOLLOW, "follow")):
+        for prefix in prefixes:
+            if lower.startswith(prefix):
+                found[name] = _due_token(token, now, week_start, len(prefix))
+                return True
+    return False
 
 
 def _is_tag(token: str) -> bool:
@@ -128,9 +166,14 @@ def _quoted_due(tokens: list[str], start: int) -> tuple[str, int]:
 
 
 def _due_token(
-    token: str, now: datetime | None, week_start: int, *, several_words: bool = False
+    token: str,
+    now: datetime | None,
+    week_start: int,
+    skip: int = 4,
+    *,
+    several_words: bool = False,
 ) -> Deadline:
-    when = token[4:]
+    when = token[skip:]
     if several_words:
         when = when[1:-1]  # the quotes
     if not when.strip():
@@ -189,6 +232,7 @@ def preview(
         parts.append(" ".join(f"#{tag}" for tag in draft.tags))
     if draft.delegate:
         parts.append(f"@{draft.delegate}")
+    parts += _practice_preview(draft, now)
     parts.extend("⚠ " + warning for warning in draft.warnings)
     return " · ".join(parts)
 
@@ -207,3 +251,17 @@ def preview_or_error(
     except InvalidTask as exc:
         return None, f"⚠ {exc}"
     return draft, preview(draft, now, default_label=default_label)
+
+
+def _practice_preview(draft: Draft, now: datetime) -> list[str]:
+    parts = []
+    if draft.every is not None:
+        every = "↻ " + draft.every.rrule
+        parts.append(every + (" " + _("(after done)") if draft.every.mode == "after" else ""))
+    if draft.wait is not None:
+        when = describe_due(draft.wait.due, now, mark_all_day=False)
+        parts.append(_("hidden until {when}").format(when=when))
+    if draft.follow is not None:
+        when = describe_due(draft.follow.due, now, mark_all_day=False)
+        parts.append(_("follow up {when}").format(when=when))
+    return parts

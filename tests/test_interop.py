@@ -176,6 +176,17 @@ def test_csv_round_trip_with_hostile_cells(tmp_path: Path, db: Path) -> None:
         "created",
         "updated",
         "notes",
+        # 0.2: the practice over weeks
+        "recur",
+        "recur_mode",
+        "series",
+        "wait",
+        "follow_up",
+        "delegated",
+        "abandoned",
+        "abandon_reason",
+        "slips",
+        "moves",
     ]
     titles = {row[1] for row in rows[1:]}
     # Formula injection guarded; commas, quotes, unicode survive.

@@ -19,7 +19,7 @@ from eisenhower_tui.model import Task
 from eisenhower_tui.store import Store
 
 SIZE = (100, 30)
-STAMPS = ("created", "updated", "done", "deleted", "escalated")
+STAMPS = ("created", "updated", "done", "deleted", "escalated", "delegated")
 
 
 def live_app(db: Path) -> EisenhowerApp:
@@ -164,6 +164,8 @@ def _fields(db: Path) -> dict[str, dict[str, Any]]:
         record.pop("order", None)
         for name in STAMPS:
             record[name] = record.get(name) is not None
+        # The cause of a move names the front end (cli / key) on purpose: compare the moves.
+        record["moves"] = [(m["from"], m["to"]) for m in record.get("moves", [])]
         out[record["title"]] = record
     return out
 

@@ -15,6 +15,7 @@ from typing import Any
 from ..model import Quadrant, Task, pane_order
 from .changes import Change, apply_changes
 from .filters import Filter
+from .hidden import in_panes
 
 __all__ = ["Board"]
 
@@ -36,7 +37,14 @@ class Board:
     def visible(self, task: Task) -> bool:
         if task.done is not None and not self.show_done:
             return False
-        return not self.filter.active or self.filter.matches(task, self.now or datetime.now())
+        now = self.now or datetime.now().astimezone()
+        if not in_panes(task, now):  # waiting until later, or abandoned
+            return False
+        return not self.filter.active or self.filter.matches(task, now)
+
+    def counted(self, task: Task) -> bool:
+        """In a pane's count of open tasks: open, and not waiting until later."""
+        return task.is_open and in_panes(task, self.now or datetime.now().astimezone())
 
     def load(self, tasks: Iterable[Task], now: datetime) -> set[str]:
         """Replace every task (a start or a re-read); returns the ids that are new."""
@@ -53,7 +61,7 @@ class Board:
         counts = dict.fromkeys(Quadrant, 0)
         for task in self.tasks.values():
             quadrant = task.quadrant
-            if task.done is None:
+            if self.counted(task):
                 counts[quadrant] += 1
             if self.visible(task):
                 buckets[quadrant].append(task)
@@ -74,13 +82,13 @@ class Board:
                 index = next((i for i, t in enumerate(rows) if t.id == old.id), None)
                 if index is not None:
                     del rows[index]
-                if old.done is None:
+                if self.counted(old):
                     self.open_counts[old.quadrant] -= 1
                 touched.add(old.quadrant)
             if new is not None:
                 if self.visible(new):
                     bisect.insort(self.rows[new.quadrant], new, key=self._key)
-                if new.done is None:
+                if self.counted(new):
                     self.open_counts[new.quadrant] += 1
                 touched.add(new.quadrant)
         return touched

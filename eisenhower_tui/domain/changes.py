@@ -5,11 +5,16 @@ the caller sees it and returns an :class:`Edit`: the fields before and after. Th
 inside its transaction; the matrix applies it to its view at once and hands it to the writer as a
 :class:`Change`, which is applied to the task as re-read under the lock. Both stamp ``updated``
 through :func:`apply_fields`, so the same changes give the same file from either front end.
+
+A change of quadrant appends to the task's ``moves`` with its cause (:mod:`.moves`) in the
+``after`` values, so undo restores the list. Marking a recurring task done also creates the next
+instance (:mod:`.recurrence`): ``set_done`` returns that creation in the edit's ``then``, to be
+committed with it as one step (:meth:`Edit.step`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -24,8 +29,11 @@ from ..model import (
     clean_title,
     iso_now,
     sanitize_notes,
+    utc_now,
 )
 from .escalation import due_for_escalation, escalation_fields, placement_fields
+from .moves import moved, slipped
+from .recurrence import Rule, first_due, next_instance
 from .tasks import build_task
 
 __all__ = [
@@ -34,6 +42,7 @@ __all__ = [
     "add_task",
     "apply_changes",
     "apply_fields",
+    "created",
     "delete",
     "edit",
     "escalate_all",
@@ -53,9 +62,25 @@ class Edit:
     task_id: str
     before: dict[str, Any]
     after: dict[str, Any]
+    # A creation: the task to insert (before: a tombstone, after: alive), so undo deletes it.
+    insert: Task | None = None
+    # Edits that belong to the same user action (the next instance of a recurring task).
+    then: list[Edit] = field(default_factory=list)
 
     def change(self, stamp: str) -> Change:
+        if self.insert is not None:
+            return Change(self.task_id, insert=self.insert, stamp=self.insert.updated)
         return Change(self.task_id, dict(self.after), stamp=stamp)
+
+    @property
+    def step(self) -> list[Edit]:
+        """This edit and those that go with it: commit them as one undoable step."""
+        return [self, *self.then]
+
+
+def created(task: Task) -> Edit:
+    """The edit that adds ``task``: undoing it leaves a tombstone, redoing it revives it."""
+    return Edit(task.id, {"deleted": task.created}, {"deleted": None}, insert=task)
 
 
 @dataclass(slots=True)
@@ -111,13 +136,23 @@ def add_task(
     delegate: str | None = None,
     notes: str = "",
     order: float | None = None,
+    cause: str = "add",
+    recur: Rule | None = None,
+    wait: str | None = None,
+    follow_up: str | None = None,
+    follow_up_days: int = 3,
 ) -> Task:
     """A new task as the user typed it, with escalation applied as it is saved.
 
     ``explicit``: the quadrant came from the user (a token, ``--quadrant``), so a deadline
     already inside the horizon does not move it; otherwise the rule makes it urgent at once,
-    the same in ``add``, capture and the add box.
+    the same in ``add``, capture and the add box. A recurring task without a deadline gets
+    the rule's first day; a delegated one a follow-up ``follow_up_days`` working days on.
     """
+    from .followup import delegate_fields
+
+    if recur is not None and not due:
+        due = first_due(recur, now)
     task = build_task(
         now=now,
         title=title,
@@ -127,41 +162,92 @@ def add_task(
         delegate=delegate,
         notes=notes,
         order=order,
+        recur=recur.rrule if recur else None,
+        recur_mode=recur.mode if recur else None,
+        wait=wait,
+        follow_up=follow_up,
     )
+    if recur is not None:
+        task.series = task.id
+    if task.delegate:
+        named = replace(task, delegate=None)
+        task = replace(task, **delegate_fields(named, task.delegate, now, follow_up_days))
+    task.moves = moved(task, quadrant, now, cause, added=True)
     if explicit:
         settled = placement_fields(task, now, horizon)
         return replace(task, **settled) if settled else task
     if due_for_escalation(task, now, horizon):
-        return replace(task, **escalation_fields(task, now))
+        urgent = Quadrant.from_flags(True, task.important)
+        return replace(
+            task,
+            **escalation_fields(task, now),
+            moves=moved(task, urgent, now, "escalation"),
+        )
     return task
 
 
-def move(task: Task, quadrant: Quadrant, now: datetime, horizon: timedelta | None) -> Edit | None:
-    """Put the task in ``quadrant``; an explicit placement, so it sticks (see escalation)."""
+def move(
+    task: Task,
+    quadrant: Quadrant,
+    now: datetime,
+    horizon: timedelta | None,
+    cause: str = "key",
+) -> Edit | None:
+    """Put the task in ``quadrant``; an explicit placement, so it sticks (see escalation).
+
+    ``cause``: ``key`` (the matrix), ``cli``, ``import``, ``merge``; recorded in ``moves``.
+    """
     if task.quadrant == quadrant:
         return None
     placed = replace(task, urgent=quadrant.urgent, important=quadrant.important)
     after: dict[str, Any] = {"urgent": quadrant.urgent, "important": quadrant.important}
     after.update(placement_fields(placed, now, horizon))
+    after["moves"] = moved(task, quadrant, now, cause)
     return _edit(task, after)
 
 
-def set_due(task: Task, due: str | None, now: datetime, horizon: timedelta | None) -> Edit | None:
-    """Set or clear the deadline; a deadline inside the horizon escalates at once."""
+def set_due(
+    task: Task,
+    due: str | None,
+    now: datetime,
+    horizon: timedelta | None,
+    cause: str = "escalation",
+) -> Edit | None:
+    """Set or clear the deadline; a deadline inside the horizon escalates at once (the move
+    is recorded with ``cause``). A deadline moved later counts as a slip."""
     if task.due == due:
         return None
     after: dict[str, Any] = {"due": due}
     dated = replace(task, due=due)
     if due_for_escalation(dated, now, horizon):
         after.update(escalation_fields(dated, now))
+        after["moves"] = moved(dated, Quadrant.from_flags(True, task.important), now, cause)
+    if slipped(task.due, due, now):
+        after["slips"] = task.slips + 1
     return _edit(task, after)
 
 
-def set_done(task: Task, done: bool, now: datetime) -> Edit | None:
-    """Mark done (stamped now) or not done; nothing when it already is."""
+def set_done(
+    task: Task,
+    done: bool,
+    now: datetime,
+    *,
+    lookup: Callable[[str], Task | None] | None = None,
+) -> Edit | None:
+    """Mark done (stamped now) or not done; nothing when it already is.
+
+    Done on a recurring task: the edit's ``then`` holds the creation of the next instance
+    (commit ``edit.step`` as one step, so undo removes it too); none when ``lookup`` finds that
+    instance already alive (done twice, or on two devices: the same id, one task).
+    """
     if (task.done is not None) == done:
         return None
-    return _edit(task, {"done": iso_now(now) if done else None})
+    edit = _edit(task, {"done": iso_now(now) if done else None})
+    if edit is not None and done and task.recur:
+        following = next_instance(task, now, lookup=lookup)
+        if following is not None:
+            edit.then.append(created(following))
+    return edit
 
 
 def delete(task: Task, now: datetime) -> Edit:
@@ -169,8 +255,11 @@ def delete(task: Task, now: datetime) -> Edit:
     return Edit(task.id, {"deleted": task.deleted}, {"deleted": iso_now(now)})
 
 
-def edit(task: Task, **fields: Any) -> Edit | None:
-    """Change title, notes, tags or delegate, each cleaned by its rule (InvalidTask if bad)."""
+def edit(task: Task, now: datetime | None = None, **fields: Any) -> Edit | None:
+    """Change title, notes, tags or delegate, each cleaned by its rule (InvalidTask if bad).
+
+    A first delegate also stamps ``delegated`` and sets a follow-up (:mod:`.followup`).
+    """
     after: dict[str, Any] = {}
     for name, value in fields.items():
         if name == "title":
@@ -180,14 +269,16 @@ def edit(task: Task, **fields: Any) -> Edit | None:
         elif name == "tags":
             after[name] = clean_tags(value or ())
         elif name == "delegate":
-            after[name] = clean_delegate(value)
+            from .followup import delegate_fields
+
+            after.update(delegate_fields(task, clean_delegate(value), now or utc_now()))
         else:
             raise InvalidTask(_("'{name}' cannot be edited").format(name=name))
     return _edit(task, after)
 
 
 def escalate_all(
-    tasks: Iterable[Task], now: datetime, horizon: timedelta | None
+    tasks: Iterable[Task], now: datetime, horizon: timedelta | None, cause: str = "escalation"
 ) -> tuple[list[Edit], list[Change]]:
     """Every escalation due at ``now``: the edits (one undoable step) and guarded changes.
 
@@ -202,7 +293,13 @@ def escalate_all(
         if not due_for_escalation(task, now, horizon):
             continue
         after = escalation_fields(task, now)
-        before = {"urgent": False, "escalated": task.escalated, "escalated_for": task.due}
+        after["moves"] = moved(task, Quadrant.from_flags(True, task.important), now, cause)
+        before = {
+            "urgent": False,
+            "escalated": task.escalated,
+            "escalated_for": task.due,
+            "moves": task.moves,
+        }
         edits.append(Edit(task.id, before, after))
         expect = {"urgent": False, "due": task.due, "escalated_for": task.escalated_for}
         changes.append(Change(task.id, after, stamp=stamp, expect=expect, on_mismatch="skip"))

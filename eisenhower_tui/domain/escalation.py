@@ -63,7 +63,13 @@ def due_for_escalation(
 ) -> bool:
     """True when the rule would make this task urgent now (``horizon`` None: escalation off)."""
     return _due_for(
-        task.urgent, task.done, task.deleted, task.due, task.escalated_for, now, horizon
+        task.urgent,
+        task.done or task.abandoned,
+        task.deleted,
+        task.due,
+        task.escalated_for,
+        now,
+        horizon,
     )
 
 
@@ -98,5 +104,11 @@ def record_as_seen(record: Mapping[str, Any], now: datetime, horizon: timedelta 
     """Whether a raw stored record is seen as urgent by escalation (for ``list --json``)."""
     get = record.get
     return _due_for(
-        get("urgent"), get("done"), get("deleted"), get("due"), get("escalated_for"), now, horizon
+        get("urgent"),
+        get("done") or get("abandoned"),
+        get("deleted"),
+        get("due"),
+        get("escalated_for"),
+        now,
+        horizon,
     )

@@ -6,7 +6,10 @@ Every task has a stable uuid and an ``updated`` stamp, and a deletion leaves a t
 - the newer ``updated`` wins (a tombstone counts from its deletion); on a tie ours is kept;
 - so a tombstone beats an older live version, and a newer live version beats an older tombstone;
 - a task only in the copy is added; unknown fields of the losing version are kept when the winner
-  lacks them.
+  lacks them;
+- the history of quadrant changes (``moves``) is the union of both, by (at, from, to), so no
+  version's story is lost. Instances of a recurring task have derived ids, so two copies that
+  each completed the same instance hold the same next instance: the merge keeps one.
 
 The copy's texts are cleaned like any input (it may come from another version or device).
 Merging is idempotent: a second merge of the same copy changes nothing (an older edit in the copy
@@ -33,6 +36,7 @@ from ..model import (
     sanitize_notes,
 )
 from .changes import Edit
+from .moves import merge_moves
 
 __all__ = ["MergeReport", "last_change", "merge_edits", "merge_records"]
 
@@ -85,6 +89,15 @@ def _with_loser_extras(winner: dict[str, Any], loser: dict[str, Any]) -> dict[st
     """The winner, plus unknown fields only the loser has (another version's data survives)."""
     extras = {k: v for k, v in loser.items() if k not in KNOWN_FIELDS and k not in winner}
     return {**extras, **winner} if extras else dict(winner)
+
+
+def _with_moves(winner: dict[str, Any], loser: dict[str, Any]) -> dict[str, Any]:
+    """The winner with the loser's quadrant changes joined in (a move is a fact, never stale)."""
+    theirs = loser.get("moves") or []
+    if not theirs:
+        return winner
+    joined = merge_moves(winner.get("moves") or [], theirs)
+    return winner if joined == winner.get("moves") else {**winner, "moves": joined}
 
 
 def _clean_copy(task: Task) -> None:
@@ -141,7 +154,7 @@ def merge_records(
             continue
         outcome: list[str] | None
         if last_change(other) > last_change(mine):
-            result = _with_loser_extras(other, mine)
+            result = _with_moves(_with_loser_extras(other, mine), mine)
             if result == mine:
                 outcome = report.unchanged if live else None
             elif other.get("deleted"):
@@ -149,8 +162,10 @@ def merge_records(
             else:
                 outcome = report.updated if live else report.restored
         else:
-            result = _with_loser_extras(mine, other)
-            if _known(other) == _known(mine) or (not live and other.get("deleted")):
+            result = _with_moves(_with_loser_extras(mine, other), other)
+            if result == mine and (
+                _known(other) == _known(mine) or (not live and other.get("deleted"))
+            ):
                 outcome = report.unchanged if live else None
             else:
                 outcome = report.kept  # their older edit, or their older version of a deletion

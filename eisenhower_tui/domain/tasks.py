@@ -16,11 +16,14 @@ from ..model import (
     clean_tags,
     clean_title,
     iso_now,
+    sanitize_line,
     sanitize_notes,
     utc_now,
 )
+from .moves import MAX_MOVES
+from .recurrence import MODES, canonical_rrule
 
-__all__ = ["build_task", "new_task"]
+__all__ = ["build_task", "clean_moves", "new_task"]
 
 
 def build_task(
@@ -42,6 +45,16 @@ def build_task(
     escalated_for: str | None = None,
     order: float | None = None,
     extra: Mapping[str, Any] | None = None,
+    recur: str | None = None,
+    recur_mode: str | None = None,
+    series: str | None = None,
+    wait: str | None = None,
+    follow_up: str | None = None,
+    delegated: str | None = None,
+    abandoned: str | None = None,
+    abandon_reason: Any = None,
+    moves: Any = None,
+    slips: Any = 0,
 ) -> Task:
     """A validated task; raises :class:`InvalidTask` with a reason a user understands.
 
@@ -56,6 +69,13 @@ def build_task(
         raise InvalidTask(_("the delegate is not text"))
     stamp = iso_now(now)
     created = created or updated or stamp
+    if recur is not None:
+        recur = canonical_rrule(recur)
+        recur_mode = recur_mode if recur_mode in MODES else "fixed"
+    else:
+        recur_mode = None
+    if abandon_reason is not None and not isinstance(abandon_reason, str):
+        raise InvalidTask(_("the abandon reason is not text"))
     return Task(
         id=task_id or str(uuid.uuid4()),
         title=clean_title(title),
@@ -72,7 +92,42 @@ def build_task(
         escalated_for=escalated_for,
         order=now.timestamp() if order is None else order,
         extra=dict(extra or {}),
+        recur=recur,
+        recur_mode=recur_mode,
+        series=sanitize_line(series) or None if series else None,
+        wait=wait,
+        follow_up=follow_up,
+        delegated=delegated,
+        abandoned=abandoned,
+        abandon_reason=sanitize_line(abandon_reason)[:200] or None if abandon_reason else None,
+        moves=clean_moves(moves),
+        slips=slips if isinstance(slips, int) and not isinstance(slips, bool) and slips > 0 else 0,
     )
+
+
+_MOVE_KEYS = ("at", "from", "to", "cause", "due_in_h")
+
+
+def clean_moves(value: Any) -> list[dict[str, Any]]:
+    """A ``moves`` list from outside: entries with known keys and plain values, capped."""
+    if not isinstance(value, list):
+        return []
+    cleaned = []
+    for entry in value:
+        if not isinstance(entry, Mapping):
+            continue
+        kept: dict[str, Any] = {}
+        for key in _MOVE_KEYS:
+            item = entry.get(key)
+            if isinstance(item, str):
+                kept[key] = sanitize_line(item)[:40]
+            elif isinstance(item, int) and not isinstance(item, bool):
+                kept[key] = item
+            elif key in ("from", "to") or item is not None:
+                kept[key] = None
+        if kept.get("at") and kept.get("to") is not None:
+            cleaned.append(kept)
+    return cleaned[-MAX_MOVES:]
 
 
 def new_task(

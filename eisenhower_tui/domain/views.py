@@ -6,8 +6,9 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..model import Quadrant, deadline_order
+from ..model import PRACTICE_DEFAULTS, Quadrant, deadline_order
 from .escalation import record_as_seen
+from .hidden import record_waiting
 
 __all__ = ["public_records"]
 
@@ -25,6 +26,7 @@ _PUBLIC_DEFAULTS: dict[str, Any] = {
     "updated": "",
     "escalated": None,
     "escalated_for": None,
+    **PRACTICE_DEFAULTS,
 }
 
 
@@ -35,6 +37,7 @@ def public_records(
     include_done: bool = False,
     quadrant: Quadrant | None = None,
     horizon: timedelta | None = None,
+    waiting: bool = False,
 ) -> list[dict[str, Any]]:
     """`list --json` straight from stored records, sorted as in the panes (completed last).
 
@@ -42,10 +45,17 @@ def public_records(
     quadrant added; with ``horizon``, tasks due for escalation shown urgent as everywhere else),
     without building a Task per record: scripts call this on every keystroke
     of a status bar, on files of many thousands of tasks.
+
+    Abandoned tasks show only with ``include_done``; tasks hidden until later (``wait``) only
+    with ``include_done`` or ``waiting``, which shows those alone.
     """
     out = []
     for record in records:
         if record.get("deleted") is not None or (not include_done and record.get("done")):
+            continue
+        if not include_done and record.get("abandoned"):
+            continue
+        if (waiting or not include_done) and record_waiting(record, now) != waiting:
             continue
         public = {**_PUBLIC_DEFAULTS, **record}
         public.pop("order", None)

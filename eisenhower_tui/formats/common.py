@@ -5,8 +5,10 @@ Pure: no file I/O, no printing, no Textual. Formats take text or tasks and retur
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, tzinfo
 from typing import Any
@@ -27,6 +29,7 @@ from ..model import (
 
 __all__ = [
     "DEFAULT_QUADRANT",
+    "PRACTICE_COLUMNS",
     "Incoming",
     "ParsedImport",
     "canonical_id",
@@ -37,6 +40,8 @@ __all__ = [
     "normalise_due",
     "normalise_stamp",
     "parse_bool",
+    "practice_cells",
+    "practice_fields",
     "shown",
 ]
 
@@ -125,8 +130,14 @@ def export_safe(task: Task) -> Task:
     """
     task = display_safe(task)  # title, notes, tags, delegate: the model's own check and rule
     stamps = (task.due, task.done, task.created, task.updated, task.escalated, task.escalated_for)
+    practice = (
+        *(task.recur, task.recur_mode, task.series, task.wait, task.follow_up),
+        *(task.delegated, task.abandoned, task.abandon_reason),
+    )
     if (
         not task.extra
+        and not task.moves
+        and all(value is None or _plain(value) for value in practice)
         and _plain(task.id)
         and all(stamp is None or _plain(stamp) for stamp in stamps)
     ):
@@ -141,6 +152,15 @@ def export_safe(task: Task) -> Task:
         escalated=_safe_optional(task.escalated),
         escalated_for=_safe_optional(task.escalated_for),
         extra=_safe_value(task.extra),
+        recur=_safe_optional(task.recur),
+        recur_mode=_safe_optional(task.recur_mode),
+        series=_safe_optional(task.series),
+        wait=_safe_optional(task.wait),
+        follow_up=_safe_optional(task.follow_up),
+        delegated=_safe_optional(task.delegated),
+        abandoned=_safe_optional(task.abandoned),
+        abandon_reason=_safe_optional(task.abandon_reason),
+        moves=_safe_value(task.moves),
     )
 
 
@@ -318,3 +338,72 @@ def parse_quadrant(value: Any) -> Quadrant:
                 text=shown(value)
             )
         ) from None
+
+
+# --- the 0.2 fields -----------------------------------------------------------------------------
+
+# The columns / keys of the practice over weeks, in export order (CSV adds them after notes).
+PRACTICE_COLUMNS = (
+    "recur",
+    "recur_mode",
+    "series",
+    "wait",
+    "follow_up",
+    "delegated",
+    "abandoned",
+    "abandon_reason",
+    "slips",
+    "moves",
+)
+
+
+def practice_fields(values: Mapping[str, Any], zone: tzinfo) -> dict[str, Any]:
+    """The 0.2 fields of an imported record, checked, as :func:`build_task` keywords.
+
+    ``values`` may be a JSON object (``moves`` a list, ``slips`` a number) or a CSV row (all
+    text: ``moves`` as JSON, ``slips`` digits). A bad recurrence or date is a bad record; a bad
+    history of moves is dropped (it is bookkeeping, not the user's data).
+    """
+    found: dict[str, Any] = {}
+    recur = values.get("recur")
+    if isinstance(recur, str) and recur.strip():
+        found["recur"] = recur.strip()  # build_task checks it and makes it canonical
+        mode = values.get("recur_mode")
+        found["recur_mode"] = mode.strip() if isinstance(mode, str) and mode.strip() else None
+    series = values.get("series")
+    if isinstance(series, str) and series.strip():
+        found["series"] = canonical_id(series)
+    for name, label in (("wait", _("wait date")), ("follow_up", _("follow-up date"))):
+        found[name] = normalise_due(values.get(name), zone, label)
+    for name in ("delegated", "abandoned"):
+        found[name] = normalise_stamp(values.get(name), zone, name)
+    reason = values.get("abandon_reason")
+    found["abandon_reason"] = reason if isinstance(reason, str) and reason.strip() else None
+    slips = values.get("slips")
+    if isinstance(slips, str) and slips.strip().isdigit():
+        slips = int(slips.strip())
+    found["slips"] = slips if isinstance(slips, int) and not isinstance(slips, bool) else 0
+    moves = values.get("moves")
+    if isinstance(moves, str) and moves.strip():
+        try:
+            moves = json.loads(moves)
+        except ValueError:
+            moves = None
+    found["moves"] = moves if isinstance(moves, list) else None
+    return found
+
+
+def practice_cells(task: Task) -> list[str]:
+    """The 0.2 fields of a task as CSV cells, in :data:`PRACTICE_COLUMNS` order."""
+    return [
+        task.recur or "",
+        task.recur_mode or "",
+        task.series or "",
+        task.wait or "",
+        task.follow_up or "",
+        task.delegated or "",
+        task.abandoned or "",
+        task.abandon_reason or "",
+        str(task.slips) if task.slips else "",
+        json.dumps(task.moves, ensure_ascii=False, separators=(",", ":")) if task.moves else "",
+    ]

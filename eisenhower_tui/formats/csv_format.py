@@ -22,6 +22,7 @@ from ..model import InvalidTask, Task, iso_now, sanitize_line
 from .common import (
     BOOL_WORDS,
     DEFAULT_QUADRANT,
+    PRACTICE_COLUMNS,
     Incoming,
     ParsedImport,
     at,
@@ -31,6 +32,8 @@ from .common import (
     normalise_stamp,
     parse_bool,
     parse_quadrant,
+    practice_cells,
+    practice_fields,
     shown,
 )
 
@@ -49,6 +52,7 @@ CSV_COLUMNS = (
     "created",
     "updated",
     "notes",
+    *PRACTICE_COLUMNS,
 )
 
 _FORMULA = re.compile(r"'*[=+\-@\t\r]")
@@ -81,6 +85,7 @@ def export_csv(tasks: Sequence[Task]) -> bytes:
             task.created,
             task.updated,
             task.notes,
+            *practice_cells(task),
         ]
         writer.writerow([csv_guard(cell) for cell in row])
     return buffer.getvalue().encode()
@@ -216,6 +221,7 @@ def _csv_row(
         done=done,
         created=normalise_stamp(values.get("created"), zone, "created"),
         updated=normalise_stamp(values.get("updated"), zone, "updated"),
+        **practice_fields(values, zone),
     )
     dated = bool(values.get("updated", "").strip() or values.get("created", "").strip())
     return Incoming(task=task, where=where, has_id=bool(raw_id), dated=dated)

@@ -5,13 +5,17 @@ DATE for an all-day deadline or a UTC DATE-TIME for a timed one, ``CATEGORIES`` 
 ``STATUS``/``COMPLETED`` for done tasks, ``CREATED``/``LAST-MODIFIED`` the stamps. ``PRIORITY``
 follows the RFC 5545 high / medium / low bands: Do first = 1, Schedule = 5, Delegate = 5,
 Eliminate = 9; since 5 cannot tell Schedule from Delegate, ``X-EISENHOWER-QUADRANT`` carries the
-quadrant exactly and ``X-EISENHOWER-DELEGATE`` the delegate.
+quadrant exactly and ``X-EISENHOWER-DELEGATE`` the delegate. A recurring task carries its
+``RRULE`` (with ``DTSTART`` = its deadline, which RFC 5545 wants beside a rule) and
+``X-EISENHOWER-RECUR-MODE``/``-SERIES``; ``X-EISENHOWER-FOLLOW-UP``, ``-WAIT``, ``-DELEGATED``
+hold those dates as ISO text (no VALARM: a follow-up is a date to see, not an alarm to ring);
+an abandoned task is ``STATUS:CANCELLED`` with ``X-EISENHOWER-ABANDONED`` (and ``-REASON``).
 
 Import reads every VTODO of the file (events are skipped and counted): our X-properties when
 present, else ``PRIORITY`` (1-4 Do first, 5 Schedule, 6-9 Eliminate, none Schedule). A UID that
 is a UUID is the task id (so our own export imports back onto the same tasks); any other UID
 gives a stable id derived from it, so importing the same calendar twice adds nothing twice.
-Cancelled to-dos are skipped and counted.
+Cancelled to-dos are skipped and counted, except our abandoned ones, which come back abandoned.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from .common import (
     in_zone,
     local_zone,
     parse_quadrant,
+    practice_fields,
     shown,
     with_offset,
 )
@@ -50,6 +55,16 @@ ICS_PRIORITY = {
 PRODID = "-//eisenhower-tui//eisenhower export//EN"
 X_QUADRANT = "X-EISENHOWER-QUADRANT"
 X_DELEGATE = "X-EISENHOWER-DELEGATE"
+# The 0.2 fields as text properties: (property, task field).
+X_PRACTICE = (
+    ("X-EISENHOWER-RECUR-MODE", "recur_mode"),
+    ("X-EISENHOWER-SERIES", "series"),
+    ("X-EISENHOWER-WAIT", "wait"),
+    ("X-EISENHOWER-FOLLOW-UP", "follow_up"),
+    ("X-EISENHOWER-DELEGATED", "delegated"),
+    ("X-EISENHOWER-ABANDONED", "abandoned"),
+    ("X-EISENHOWER-ABANDON-REASON", "abandon_reason"),
+)
 
 
 def _utc(moment: datetime) -> datetime | None:
@@ -90,8 +105,11 @@ def export_ics(tasks: Sequence[Task], now: datetime) -> bytes:
             todo.add("status", "COMPLETED")
             if done_at is not None and _utc(done_at) is not None:
                 todo.add("completed", _utc(done_at))
+        elif task.abandoned:
+            todo.add("status", "CANCELLED")
         else:
             todo.add("status", "NEEDS-ACTION")
+        _add_practice(todo, task)
         if task.notes:
             todo.add("description", task.notes)
         for name, value in (("created", task.created), ("last-modified", task.updated)):
@@ -100,6 +118,29 @@ def export_ics(tasks: Sequence[Task], now: datetime) -> bytes:
                 todo.add(name, _utc(moment))
         calendar.add_component(todo)
     return bytes(calendar.to_ical())
+
+
+def _add_practice(todo: Any, task: Task) -> None:
+    from icalendar import vRecur
+
+    if task.recur:
+        due = todo.get("due")
+        if due is not None:
+            todo.add("dtstart", due.dt)
+        todo.add("rrule", vRecur.from_ical(task.recur))
+    for name, attribute in X_PRACTICE:
+        value = getattr(task, attribute)
+        if value:
+            todo.add(name, value)
+
+
+def _practice(component: Any, zone: tzinfo) -> dict[str, Any]:
+    values: dict[str, Any] = {a: _text(component, n).strip() or None for n, a in X_PRACTICE}
+    rule = component.get("rrule")
+    if rule is not None:
+        rules = rule if isinstance(rule, list) else [rule]
+        values["recur"] = rules[0].to_ical().decode("ascii", "replace")
+    return practice_fields(values, zone)
 
 
 # --- import -------------------------------------------------------------------------------------
@@ -136,7 +177,7 @@ def parse_ics(text: str, now: datetime) -> ParsedImport:
             todos += 1
             where = _("to-do {n}").format(n=todos)
             status = str(component.get("status", "")).upper()
-            if status == "CANCELLED":
+            if status == "CANCELLED" and component.get("X-EISENHOWER-ABANDONED") is None:
                 parsed.skipped.append(_("{where}: cancelled").format(where=where))
                 continue
             try:
@@ -253,5 +294,6 @@ def _todo(component: Any, where: str, order: float, zone: tzinfo, now: datetime)
         done=done,
         created=created,
         updated=updated,
+        **_practice(component, zone),
     )
     return Incoming(task=task, where=where, has_id=has_id, dated=bool(updated or created))

@@ -27,6 +27,7 @@ from .common import (
     normalise_stamp,
     parse_bool,
     parse_quadrant,
+    practice_fields,
 )
 
 __all__ = ["export_json", "json_error", "parse_ours"]
@@ -120,6 +121,7 @@ def _ours_record(
         escalated=escalated,
         escalated_for=escalated_for,
         extra=extra,
+        **practice_fields(record, zone),
     )
     return Incoming(
         task=task,

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from ..domain.moves import merge_moves
 from ..i18n import _, ngettext
 from ..model import Task
 from .common import Incoming, content_key, is_newer
@@ -40,6 +41,7 @@ def _apply_update(current: Task, incoming: Task) -> Task:
         escalated_for=incoming.escalated_for or current.escalated_for,
         extra={**current.extra, **incoming.extra},
         deleted=None,
+        moves=merge_moves(current.moves, incoming.moves),
     )
 
 

@@ -5,11 +5,14 @@ The uuid is kept as the id. Priority ``H`` = Do first (urgent and important), ``
 deadlines urgent later. A due at exactly 00:00:00 or 23:59:59 local time (what
 ``due:2026-11-27`` and ``due:eod`` store) becomes an all-day deadline, anything else a timed one
 in local time. Tags are kept, the project becomes one more tag, annotations become note lines
-(``2026-11-20: text``). ``completed`` tasks are done at ``end``; ``deleted`` tasks and
-``recurring`` templates are skipped and counted (their pending instances import as ordinary
-tasks); a ``waiting`` task is open, with a ``Taskwarrior: waiting until`` note line. ``entry`` /
-``modified`` become ``created`` / ``updated``; other fields (urgency, depends, scheduled, UDAs)
-are dropped.
+(``2026-11-20: text``). ``completed`` tasks are done at ``end``; ``deleted`` tasks are skipped
+and counted. Recurrence: an instance (``parent`` set) carries its template's ``recur`` as our rule
+(``weekly`` -> ``FREQ=WEEKLY``, ``until`` -> ``UNTIL``) with the template's uuid as its series;
+a ``recurring`` template is skipped and counted when one of its instances is in the file (that
+instance carries the rule), and otherwise imports as a recurring task due on its next
+occurrence from today; a ``waiting`` task is open, with a ``Taskwarrior: waiting until`` note
+line. ``entry`` / ``modified`` become ``created`` / ``updated``; other fields (urgency, depends,
+scheduled, UDAs) are dropped.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import json
 from datetime import UTC, datetime, time, tzinfo
 from typing import Any
 
+from ..domain.recurrence import Rule, catch_up, rule_from_taskwarrior
 from ..domain.tasks import build_task
 from ..i18n import _
 from ..model import InvalidTask, Quadrant, iso_now, sanitize_line
@@ -99,6 +103,16 @@ def parse_taskwarrior(records: list[tuple[str, Any]], now: datetime) -> ParsedIm
     parsed = ParsedImport(fmt="taskwarrior")
     base = now.timestamp()
     zone = local_zone(now)
+    templates = {
+        str(r.get("uuid")): r
+        for _where, r in records
+        if isinstance(r, dict) and r.get("status") == "recurring"
+    }
+    parents = {
+        str(r.get("parent"))
+        for _where, r in records
+        if isinstance(r, dict) and r.get("parent") and r.get("status") in ("pending", "waiting")
+    }
     for number, (where, record) in enumerate(records, 1):
         if not isinstance(record, dict):
             parsed.problems.append(_("{where}: not a JSON object").format(where=where))
@@ -107,14 +121,43 @@ def parse_taskwarrior(records: list[tuple[str, Any]], now: datetime) -> ParsedIm
         if status == "deleted":
             parsed.skipped.append(_("{where}: deleted in Taskwarrior").format(where=where))
             continue
-        if status == "recurring":
+        if status == "recurring" and str(record.get("uuid")) in parents:
             parsed.skipped.append(_("{where}: a recurring template").format(where=where))
             continue
         try:
-            parsed.items.append(_tw_record(record, where, base + number / 1000, zone, now))
+            template = templates.get(str(record.get("parent"))) or record
+            item = _tw_record(record, where, base + number / 1000, zone, now)
+            _with_rule(item, record, template, zone, now)
+            parsed.items.append(item)
         except InvalidTask as exc:
             parsed.problems.append(at(where, exc))
     return parsed
+
+
+def _tw_rule(template: dict[str, Any], zone: tzinfo) -> Rule:
+    """The template's ``recur`` (and ``until``) as our rule."""
+    rule = rule_from_taskwarrior(template.get("recur"))
+    until = _tw_instant(template.get("until"), "until")
+    if until is None:
+        return rule
+    stamp = in_zone(until, UTC).strftime("%Y%m%dT%H%M%SZ")
+    return Rule(f"{rule.rrule};UNTIL={stamp}", rule.mode)
+
+
+def _with_rule(
+    item: Incoming, record: dict[str, Any], template: dict[str, Any], zone: tzinfo, now: datetime
+) -> None:
+    """A recurring template or instance: the rule, and the template's uuid as the series."""
+    source = template if template.get("recur") else record
+    if not source.get("recur"):
+        return
+    rule = _tw_rule(source, zone)
+    task = item.task
+    task.recur, task.recur_mode = rule.rrule, rule.mode
+    parent = record.get("parent")
+    task.series = canonical_id(parent) if parent else task.id
+    if record.get("status") == "recurring":
+        task.due = catch_up(task, now)
 
 
 def _tw_record(
