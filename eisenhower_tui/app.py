@@ -21,6 +21,7 @@ from .i18n import _, ngettext
 from .model import display_safe, sanitize_line
 from .screens.matrix import MatrixScreen
 from .store import Snapshot, Store
+from .widgets.contrast import readable_variables
 
 
 def _state_path() -> Path:
@@ -81,6 +82,11 @@ class EisenhowerApp(CleanPasteApp):
         self.remember_theme = remember_theme
         if self.config.keys:
             self.set_keymap(dict(self.config.keys))
+
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables plus readable row colours computed from them (see contrast)."""
+        variables = super().get_css_variables()
+        return {**variables, **readable_variables(variables)}
 
     def on_mount(self) -> None:
         theme = self._remembered_theme() or self.config.theme
