@@ -101,7 +101,7 @@ def test_committed_mo_is_what_gnu_gettext_reads(french: None) -> None:
         ("Due", "Date"),
         ("Move", "Déplacer"),
         ("Done", "Fait"),
-        ("Undo", "Annuler"),
+        ("Undo", "Défaire"),  # "Annuler" only ever means cancel
         ("Filter", "Filtrer"),
         ("Help", "Aide"),
         ("Quit", "Quitter"),
@@ -346,7 +346,7 @@ def test_matrix_in_french(screens: dict[str, str]) -> None:
     assert "demain" in text
     assert "dans 3 j" in text
     assert "en retard de 2 h" in text
-    for footer in ["Ajouter", "Modifier", "Date", "Déplacer", "Fait", "Annuler", "Filtrer"]:
+    for footer in ["Ajouter", "Modifier", "Date", "Déplacer", "Fait", "Défaire", "Filtrer"]:
         assert footer in text, footer
     # The whole French footer fits 100 columns: the last key is not scrolled off.
     footer_line = text.splitlines()[-1]
@@ -368,7 +368,7 @@ def test_help_in_french(screens: dict[str, str]) -> None:
     # Every row of the table, scrolled into view or not, Textual's own bindings included.
     rows = dict(line.split("\t")[::-1] for line in screens["help_rows"].splitlines())
     assert rows["Quitter"] == "^q q"
-    for french in ["Ajouter", "Déplacer à gauche", "Annuler", "Rétablir", "Terminées", "Zoom"]:
+    for french in ["Ajouter", "Déplacer à gauche", "Défaire", "Rétablir", "Terminées", "Zoom"]:
         assert french in rows, french
     for french in ["Volet de gauche", "Élément suivant"]:
         assert french in rows, french
@@ -398,7 +398,7 @@ def test_dialogs_in_french(screens: dict[str, str]) -> None:
     move = screens["move"].replace("\u00a0", " ")
     assert "Déplacer vers quel quadrant ?" in move
     assert "2  Planifier" in move and "4  Éliminer" in move
-    assert "Annulé : fait" in screens["undo"].replace("\u00a0", " ")
+    assert "Défait : fait" in screens["undo"].replace("\u00a0", " ")
     for shot in (add, deadline, move):
         assert "escape" not in shot and "New task" not in shot and "Do first" not in shot
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -34,6 +34,7 @@ from ..model import (
     sanitize_line,
     sanitize_notes,
 )
+from ..widgets.key_bar import KeyBar
 from ..quickadd import Draft, parse_quick_add, preview
 
 
@@ -56,6 +57,11 @@ class DialogBody(VerticalScroll, can_focus=False):
 
 class _Dialog(ModalScreen):
     BINDINGS = [Binding("escape", "cancel", _("Cancel"), id="dialog-cancel")]
+
+    @on(events.Mount)
+    def _add_key_bar(self) -> None:
+        # The footer of a dialog shows the dialog's own keys, not the matrix's behind it.
+        self.mount(KeyBar(id="dialog-keys"))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
