@@ -259,6 +259,11 @@ async def main_app():
         await pilot.pause(0.2)
         shots["matrix"] = screen_text(app)
         shots["notes"] = notes(app)
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        shots["matrix_80"] = screen_text(app)
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
         commands = app.get_system_commands(app.screen)
         shots["palette"] = "\n".join(f"{c.title}\t{c.help}" for c in commands)
         await pilot.press("question_mark")
@@ -337,6 +342,12 @@ def _french_screens(tmp: Path, lang_env: str, config_text: str | None) -> dict[s
 def screens(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """The French app by ``LANG=fr_FR.UTF-8``: screens captured after each step."""
     return _french_screens(tmp_path_factory.mktemp("fr"), "fr_FR.UTF-8", None)
+
+
+def test_the_french_footer_keeps_quit_and_help_at_80_columns(screens: dict[str, str]) -> None:
+    footer = screens["matrix_80"].splitlines()[-1]
+    assert "q Quitter" in footer and "? Aide" in footer
+    assert "a Ajouter" in footer and "u Défaire" in footer
 
 
 def test_matrix_in_french(screens: dict[str, str]) -> None:
