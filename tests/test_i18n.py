@@ -389,10 +389,12 @@ def test_help_in_french(screens: dict[str, str]) -> None:
 
 
 def test_command_palette_in_french(screens: dict[str, str]) -> None:
-    """Every binding in the palette, Textual's own included; Textual's system commands aside."""
+    """Every binding in the palette, Textual's own and its system commands included."""
     commands = dict(line.split("\t") for line in screens["palette"].splitlines())
     for french in ["Ajouter", "Déplacer à gauche", "Rétablir", "Copier le texte sélectionné"]:
         assert french in commands, french
+    assert commands["Thème"] == "Changer de thème"
+    assert "Capture d'écran" in commands and "Screenshot" not in commands
     assert commands["Ajouter"].replace("\u00a0", " ") == "Touche : a"
     for english in ["Add", "Move left", "Redo", "Copy selected text", "Focus Next"]:
         assert english not in commands, english
@@ -525,3 +527,15 @@ async def test_every_help_row_is_in_the_catalogue(tmp_path: Path) -> None:
         descriptions = {description for _keys, description in binding_rows(app.screen)}
     assert descriptions, "no bindings listed"
     assert descriptions <= template, descriptions - template
+
+
+def test_the_demo_tags_its_tasks_in_french_under_french() -> None:
+    from clock import NOW
+
+    from eisenhower_tui.demo import demo_tasks
+    from eisenhower_tui.i18n import using_language
+
+    with using_language("fr"):
+        tags = {tag for task in demo_tasks(NOW) for tag in task.tags}
+    assert {"travail", "maison", "santé"} <= tags
+    assert not tags & {"work", "home", "health"}
