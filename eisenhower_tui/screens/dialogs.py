@@ -21,8 +21,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from ..dates import Deadline, DeadlineError, describe_due, parse_deadline
-from ..i18n import _
 from ..domain.views import task_details
+from ..i18n import _
 from ..model import (
     InvalidTask,
     Quadrant,
@@ -34,8 +34,8 @@ from ..model import (
     sanitize_line,
     sanitize_notes,
 )
-from ..widgets.key_bar import KeyBar
 from ..quickadd import Draft, parse_quick_add, preview
+from ..widgets.key_bar import KeyBar
 
 
 def due_as_text(due: str | None, now: datetime) -> str:
@@ -283,7 +283,9 @@ class EditTaskScreen(_Dialog):
                 with Horizontal(classes="field"):
                     yield Label(_("Tags"), classes="field-label")
                     tags = " ".join(task.tags)
-                    yield Input(tags, id="edit-tags", compact=True, placeholder=_("space separated"))
+                    yield Input(
+                        tags, id="edit-tags", compact=True, placeholder=_("space separated")
+                    )
                 with Horizontal(classes="field"):
                     yield Label(_("Delegated to"), classes="field-label")
                     yield Input(task.delegate or "", id="edit-delegate", compact=True)

@@ -75,11 +75,17 @@ class MatrixScreen(FileLink):
         Binding("shift+up,K", "move_dir('up')", _("Move up"), show=False, id="move-up"),
         Binding("shift+down,J", "move_dir('down')", _("Move down"), show=False, id="move-down"),
         Binding(
-            "ctrl+up,less_than_sign", "reorder(-1)", _("Earlier in the pane"), show=False,
+            "ctrl+up,less_than_sign",
+            "reorder(-1)",
+            _("Earlier in the pane"),
+            show=False,
             id="reorder-up",
         ),
         Binding(
-            "ctrl+down,greater_than_sign", "reorder(1)", _("Later in the pane"), show=False,
+            "ctrl+down,greater_than_sign",
+            "reorder(1)",
+            _("Later in the pane"),
+            show=False,
             id="reorder-down",
         ),
         Binding("x,space", "toggle_done", _("Done"), id="done"),
@@ -180,7 +186,9 @@ class MatrixScreen(FileLink):
         too_small = not one_fits or (not four_fit and not self.zoomed)
         if too_small:
             message = (
-                _("The terminal is too small for four panes (60 x 16): z shows one.")
+                _("The terminal is too small for four panes (60 x 16).")
+                + "\n"
+                + _("Press z to show one pane.")
                 if one_fits
                 else _("The terminal is too small. Make it at least 60 x 16.")
             )
@@ -437,8 +445,11 @@ class MatrixScreen(FileLink):
         marked = bool(self.marked)
         current = None if marked else targets[0].quadrant
         heading = (
-            ngettext("Move {n} task to which quadrant?", "Move {n} tasks to which quadrant?",
-                     len(targets)).format(n=len(targets))
+            ngettext(
+                "Move {n} task to which quadrant?",
+                "Move {n} tasks to which quadrant?",
+                len(targets),
+            ).format(n=len(targets))
             if marked
             else None
         )
@@ -465,9 +476,9 @@ class MatrixScreen(FileLink):
         targets = self._targets()
         if not targets:
             return
-        heading = ngettext(
-            "Add a tag to {n} task", "Add a tag to {n} tasks", len(targets)
-        ).format(n=len(targets))
+        heading = ngettext("Add a tag to {n} task", "Add a tag to {n} tasks", len(targets)).format(
+            n=len(targets)
+        )
 
         def chosen(tag: str | None) -> None:
             if not tag:

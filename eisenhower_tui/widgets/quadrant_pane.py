@@ -11,7 +11,8 @@ from ..model import Quadrant, Task
 from .task_list import TaskList
 
 
-def EMPTY() -> str:  # noqa: N802 - a message, read when shown so the language applies
+def empty_message() -> str:
+    """The empty pane's words, read when shown so the language applies."""
     return _("Nothing here. Press a to add a task.")
 
 
@@ -24,7 +25,7 @@ class QuadrantPane(Vertical):
 
     def compose(self) -> ComposeResult:
         yield self.task_list
-        yield Static(EMPTY(), classes="empty", markup=False)
+        yield Static(empty_message(), classes="empty", markup=False)
 
     def show(
         self,
@@ -48,5 +49,5 @@ class QuadrantPane(Vertical):
             self.set_class(not tasks, "is-empty")
         if not tasks and self._filtered != filtered:
             self._filtered = filtered
-            empty = _("No match for the filter.") if filtered else EMPTY()
+            empty = _("No match for the filter.") if filtered else empty_message()
             self.query_one(".empty", Static).update(empty)

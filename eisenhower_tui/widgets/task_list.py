@@ -25,7 +25,6 @@ from ..dates import due_closeness, humanize_due
 from ..i18n import _
 from ..model import Task, sanitize_line
 
-
 # Row glyphs: a task marked for a bulk action, a completed one, one that has notes.
 MARKED = "▶ "
 DONE = "✓ "
@@ -225,7 +224,9 @@ class TaskList(ScrollView, can_focus=True):
             label = humanize_due(task.due, self.now)
             due_style = base if done else base + style(f"task-list--{closeness}")
             due.append(Segment(label, due_style))
-        extras = [Segment("#" + sanitize_line(tag), base + style("task-list--tag")) for tag in task.tags]
+        extras = [
+            Segment("#" + sanitize_line(tag), base + style("task-list--tag")) for tag in task.tags
+        ]
         if task.delegate:
             delegate = "@" + sanitize_line(task.delegate)
             extras.append(Segment(delegate, base + style("task-list--delegate")))
