@@ -474,7 +474,7 @@ class DetailScreen(_Dialog):
     """``i``: everything about one task, notes in full; ``e`` edits it from here."""
 
     BINDINGS = [
-        Binding("i,q", "cancel", _("Close"), id="detail-close"),
+        Binding("escape,i,q", "cancel", _("Close"), id="detail-close"),
         Binding("e", "edit", _("Edit"), id="detail-edit"),
         Binding("j,down", "scroll('down')", _("Scroll down"), show=False, id="detail-down"),
         Binding("k,up", "scroll('up')", _("Scroll up"), show=False, id="detail-up"),
