@@ -56,7 +56,7 @@ def test_completed_shown(snap_compare, db):
     assert snap_compare(make_app(db, None), terminal_size=SIZE, press=["c"])
 
 
-# --- 80x24, the size many terminals open at ---------------------------------------------------------
+# --- 80x24, the size many terminals open at ----------------------------------------------------
 
 
 def test_edit_dialog_80x24(snap_compare, db):
