@@ -10,9 +10,10 @@ from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.command import Hit, Hits, Provider
+from textual.command import CommandPalette, Hit, Hits, Provider
 from textual.content import Content
 from textual.screen import Screen
+from textual.theme import ThemeProvider
 
 from .clean_app import CleanPasteApp
 from .config import Config, load_config
@@ -21,12 +22,38 @@ from .i18n import _, ngettext
 from .model import display_safe, sanitize_line
 from .screens.matrix import MatrixScreen
 from .store import Snapshot, Store
+from .widgets.contrast import readable_variables
 
 
 def _state_path() -> Path:
     from platformdirs import user_state_dir
 
     return Path(user_state_dir("eisenhower-tui", appauthor=False)) / "state.json"
+
+
+def _textual_command_words() -> dict[str, str]:
+    """Titles and help of Textual's system commands (textual 8.2), translated."""
+    return {
+        "Theme": _("Theme"),
+        "Change the current theme": _("Change the current theme"),
+        "Quit": _("Quit"),
+        "Quit the application as soon as possible": _("Quit the application as soon as possible"),
+        "Keys": _("Keys"),
+        "Show help for the focused widget and a summary of available keys": _(
+            "Show help for the focused widget and a summary of available keys"
+        ),
+        "Hide the keys and widget help panel": _("Hide the keys and widget help panel"),
+        "Minimize": _("Minimize"),
+        "Minimize the widget and restore to normal size": _(
+            "Minimize the widget and restore to normal size"
+        ),
+        "Maximize": _("Maximize"),
+        "Maximize the focused widget": _("Maximize the focused widget"),
+        "Screenshot": _("Screenshot"),
+        "Save an SVG 'screenshot' of the current screen": _(
+            "Save an SVG 'screenshot' of the current screen"
+        ),
+    }
 
 
 class TaskProvider(Provider):
@@ -82,6 +109,11 @@ class EisenhowerApp(CleanPasteApp):
         if self.config.keys:
             self.set_keymap(dict(self.config.keys))
 
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables plus readable row colours computed from them (see contrast)."""
+        variables = super().get_css_variables()
+        return {**variables, **readable_variables(variables)}
+
     def on_mount(self) -> None:
         theme = self._remembered_theme() or self.config.theme
         if theme in self.available_themes:
@@ -126,7 +158,15 @@ class EisenhowerApp(CleanPasteApp):
             pass  # remembering the theme is a comfort, not worth an error
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # Textual's own commands, in the interface language where we know their words.
+        words = _textual_command_words()
+        for command in super().get_system_commands(screen):
+            yield SystemCommand(
+                words.get(command.title, command.title),
+                words.get(command.help, command.help),
+                command.callback,
+                command.discover,
+            )
         if isinstance(screen, MatrixScreen):
             seen = set()
             for _key, active in screen.active_bindings.items():
@@ -140,6 +180,18 @@ class EisenhowerApp(CleanPasteApp):
                     _("Key: {key}").format(key=key),
                     partial(screen.run_action, binding.action),
                 )
+
+    def action_command_palette(self) -> None:
+        # is_open is typed for App[object]; an App subclass is one.
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            placeholder = _("Search for commands…")
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=placeholder))
+
+    def search_themes(self) -> None:
+        """The theme picker, with its prompt in the interface language."""
+        self.push_screen(
+            CommandPalette(providers=[ThemeProvider], placeholder=_("Search for themes…"))
+        )
 
     async def action_quit(self) -> None:
         """Quit once the file holds every change shown; if a write fails, say so and exit 1."""

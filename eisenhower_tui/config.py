@@ -50,6 +50,11 @@ KEY_ACTIONS: dict[str, str] = {
     "help": "question_mark",
     "merge": "M",
     "sync": "S",
+    "details": "i",
+    "mark": "v",
+    "tag": "t",
+    "reorder-up": "ctrl+up,less_than_sign",
+    "reorder-down": "ctrl+down,greater_than_sign",
     # task lists
     "cursor-up": "up,k",
     "cursor-down": "down,j",
@@ -142,7 +147,9 @@ class Config:
         for key, table in tables.items():
             if key != "keys":
                 lines += ["", f"[{toml_key(key)}]"]
-                lines += [f"{toml_key(name)} = {toml_value(value)}" for name, value in table.items()]
+                lines += [
+                    f"{toml_key(name)} = {toml_value(value)}" for name, value in table.items()
+                ]
         lines += [
             "",
             "# " + _("[keys] rebinds an action by its id; the ids and their default keys:"),

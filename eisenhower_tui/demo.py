@@ -35,6 +35,21 @@ DEMO: list[tuple[str, Quadrant, str | None, list[str], str | None]] = [
 ]
 
 
+def _tag(tag: str) -> str:
+    """A demo tag in the interface language (the demo is a sample of a user's own words)."""
+    words = {
+        "admin": _("admin"),
+        "work": _("work"),
+        "writing": _("writing"),
+        "health": _("health"),
+        "mail": _("mail"),
+        "office": _("office"),
+        "home": _("home"),
+        "fun": _("fun"),
+    }
+    return words.get(tag, tag)
+
+
 def demo_tasks(now: datetime) -> list[Task]:
     tasks = []
     for index, (title, quadrant, offset, tags, delegate) in enumerate(DEMO):
@@ -45,10 +60,11 @@ def demo_tasks(now: datetime) -> list[Task]:
                 due = (now + timedelta(hours=amount)).replace(second=0, microsecond=0).isoformat()
             else:
                 due = (now + timedelta(days=amount)).date().isoformat()
+        tags = [_tag(t) for t in tags]
         task = new_task(_(title), quadrant, due=due, tags=tags, delegate=delegate, now=now)
         task.order = float(index)
         tasks.append(task)
-    done = new_task(_("Send the invoice to ACME"), Quadrant.DO, tags=["admin"], now=now)
+    done = new_task(_("Send the invoice to ACME"), Quadrant.DO, tags=[_tag("admin")], now=now)
     done.done = done.created
     tasks.append(done)
     _practice(tasks, now)

@@ -6,6 +6,8 @@ A fixed clock keeps the relative deadlines ("overdue 1d", "today 13:00") the sam
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 import tempfile
 from datetime import datetime
 from pathlib import Path
@@ -29,12 +31,30 @@ SHOTS: list[tuple[str, tuple[int, int], list[str]]] = [
     ("deadline.svg", (120, 32), ["right", "d", *"fri 17:00"]),
     ("help.svg", (120, 40), ["question_mark"]),
     ("zoom.svg", (100, 24), ["2", "z"]),
+    ("matrix-80x24.svg", (80, 24), []),
 ]
 
+MANY_TASKS = 300  # a realistic backlog: every pane scrolls
 
-def _app(folder: Path) -> EisenhowerApp:
+
+def _many_tasks() -> list:
+    """The demo set plus a few hundred undated tasks spread over the four panes."""
+    from eisenhower_tui.domain.tasks import new_task
+
+    tasks = demo_tasks(NOW)
+    topics = ["Review", "Answer", "File", "Plan", "Check", "Update", "Draft", "Call about"]
+    things = ["the budget", "the roadmap", "a supplier", "the rota", "the invoice", "the lease"]
+    for n in range(MANY_TASKS):
+        title = f"{topics[n % len(topics)]} {things[n % len(things)]} ({n + 1})"
+        task = new_task(title, list(Quadrant)[n % 4], tags=[["ops"], ["home"], []][n % 3], now=NOW)
+        task.order = 100.0 + n
+        tasks.append(task)
+    return tasks
+
+
+def _app(folder: Path, tasks: list | None = None) -> EisenhowerApp:
     store = Store(folder / "tasks.json")
-    store.add(*demo_tasks(NOW))
+    store.add(*(demo_tasks(NOW) if tasks is None else tasks))
     config = Config(path=folder / "config.toml", escalation_hours=None)
     app = EisenhowerApp(
         store, config=config, clock=lambda: NOW, poll_interval=None, remember_theme=False
@@ -43,9 +63,11 @@ def _app(folder: Path) -> EisenhowerApp:
     return app
 
 
-async def _shoot(name: str, size: tuple[int, int], keys: list[str]) -> None:
+async def _shoot(
+    name: str, size: tuple[int, int], keys: list[str], tasks: list | None = None
+) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        app = _app(Path(folder))
+        app = _app(Path(folder), tasks)
         async with app.run_test(size=size) as pilot:
             await pilot.pause()
             for key in keys:
@@ -70,10 +92,27 @@ async def _capture_shot() -> None:
         print("wrote screenshots/capture.svg")
 
 
+FRENCH = """
+import asyncio, sys
+from eisenhower_tui.i18n import set_language
+set_language("fr")  # before the UI modules: bindings are translated at import
+sys.path.insert(0, sys.argv[1])
+import generate
+asyncio.run(generate._shoot("matrix-fr.svg", (80, 24), []))
+"""
+
+
+def _french_shot() -> None:
+    """The French matrix: a process of its own, since bindings are translated at import."""
+    subprocess.run([sys.executable, "-c", FRENCH, str(HERE)], check=True)
+
+
 async def main() -> None:
     for name, size, keys in SHOTS:
         await _shoot(name, size, keys)
+    await _shoot("many-tasks.svg", (100, 30), ["2", "v", "v", "v"], _many_tasks())
     await _capture_shot()
+    _french_shot()
 
 
 if __name__ == "__main__":

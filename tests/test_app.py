@@ -228,6 +228,8 @@ async def _fill_edit_form(app, pilot) -> None:
     assert form.query_one("#edit-tags", Input).has_focus
     await paste(pilot, "alpha #beta alpha")
     await pilot.press("tab", *"@Carol", "tab")
+    assert form.query_one("#edit-due", Input).has_focus  # then the quadrant, then the notes
+    await pilot.press("tab", "tab")
     assert form.query_one("#edit-notes", TextArea).has_focus
     await pilot.press(*"line", "enter")
     await paste(pilot, "two")
@@ -365,7 +367,7 @@ async def test_shift_d_clears_the_deadline(db):
 # --- moving ------------------------------------------------------------------------------------
 
 
-async def test_m_then_number_moves_the_task(db):
+async def test_m_then_number_moves_the_task_and_the_cursor_stays_on_the_next_in_the_pane(db):
     app = make_app(db, nav_tasks())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("m")
@@ -374,7 +376,8 @@ async def test_m_then_number_moves_the_task(db):
         await pilot.press("3")
         await settle(pilot)
         assert quadrant_on_disk(db, "do-a") == Q.DELEGATE
-        assert where(app) == (Q.DELEGATE, "do-a")
+        assert where(app) == (Q.DO, "do-b")  # triage goes on in the source pane
+        assert "do-a" in titles(app, Q.DELEGATE)
         assert titles(app, Q.DO) == ["do-b"]
         assert pane_title(app, Q.DO) == "1 Do first (1)"
         assert pane_title(app, Q.DELEGATE) == "3 Delegate (3)"
@@ -605,7 +608,7 @@ async def test_filter_by_text_and_tag_across_panes_and_escape_clears(db):
             Q.DELEGATE: [],
             Q.ELIMINATE: [],
         }
-        assert "filter: passport (1)" in screen_text(app)
+        assert "filter: passport (1/13)" in screen_text(app)  # shown / open
         await pilot.press("escape")
         assert {q: titles(app, q) for q in Q} == every
         assert not box.display
@@ -652,10 +655,15 @@ async def test_help_lists_every_binding_and_escape_closes(db):
             str(table.get_row_at(i)[1]): str(table.get_row_at(i)[0]) for i in range(table.row_count)
         }
         expected = {
-            "Do": "1",
-            "Schedule": "2",
-            "Delegate": "3",
-            "Eliminate": "4",
+            "Focus Do first": "1",
+            "Focus Schedule": "2",
+            "Focus Delegate": "3",
+            "Focus Eliminate": "4",
+            "Details": "i",
+            "Mark": "v",
+            "Add a tag": "t",
+            "Earlier in the pane": "^↑ <",
+            "Later in the pane": "^↓ >",
             "Add": "a",
             "Edit": "e ⏎",
             "Due": "d",

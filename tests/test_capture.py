@@ -169,3 +169,21 @@ async def test_a_pasted_escape_sequence_never_reaches_the_box(db: Path) -> None:
         await pilot.press("enter")
         await pilot.pause()
     assert Store(db).read().tasks[0].title == "Pay rent"
+
+
+async def test_at_58x3_the_preview_keeps_the_tags_and_delegate_and_cuts_the_date(db: Path) -> None:
+    app = _app(db)
+    async with app.run_test(size=(58, 3)) as pilot:
+        await _type(pilot, "Call Bob about the lease !u due:fri #work #legal @Bob")
+        line = str(app.query_one("#capture-preview", Static).render())
+        assert line.startswith("→ 3 Delegate · #work #legal · @Bob · ")
+        assert line.endswith("…") and len(line) <= 56
+
+
+async def test_at_58x3_an_error_starts_at_the_first_column(db: Path) -> None:
+    app = _app(db)
+    async with app.run_test(size=(58, 3)) as pilot:
+        await _type(pilot, "Call due:someday")
+        preview = app.query_one("#capture-preview", Static)
+        assert preview.content_region.x == 0
+        assert str(preview.render()).startswith("✗ in 'due:someday'")

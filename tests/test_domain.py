@@ -223,3 +223,102 @@ def test_board_keeps_a_deleted_task_so_undo_brings_it_back() -> None:
     assert board.rows[Quadrant.SCHEDULE] == [] and board.lookup(a.id) is not None
     board.apply([ops.Change(a.id, dict(edit.before), stamp="s2")])
     assert [t.title for t in board.rows[Quadrant.SCHEDULE]] == ["a"]
+
+
+# --- the edit form, bulk tags, manual order, details ----------------------------------------------
+
+
+def test_the_edit_form_is_one_edit_whose_before_restores_every_field_it_changed() -> None:
+    task = make("Old", quadrant=Quadrant.DO, tags=["a"])
+    edit = ops.revise(
+        task,
+        now=NOW,
+        horizon=H48,
+        due=LATER,
+        quadrant=Quadrant.ELIMINATE,
+        title="New",
+        tags=["b", "B"],
+    )
+    assert edit is not None
+    after = apply(task, edit)
+    assert (after.title, after.tags, after.due, after.quadrant) == (
+        "New",
+        ["b"],
+        LATER,
+        Quadrant.ELIMINATE,
+    )
+    back = apply(after, ops.Edit(task.id, edit.after, edit.before))
+    assert (back.title, back.tags, back.due, back.quadrant) == ("Old", ["a"], None, Quadrant.DO)
+
+
+def test_the_edit_form_escalates_a_close_deadline_unless_the_user_picks_the_quadrant() -> None:
+    task = make("Plan")
+    same_place = apply(
+        task, ops.revise(task, now=NOW, horizon=H48, due=TOMORROW, quadrant=task.quadrant)
+    )
+    assert same_place.quadrant is Quadrant.DO and same_place.escalated
+    chosen = apply(
+        task, ops.revise(task, now=NOW, horizon=H48, due=TOMORROW, quadrant=Quadrant.ELIMINATE)
+    )
+    assert chosen.quadrant is Quadrant.ELIMINATE
+    assert not due_for_escalation(chosen, NOW, H48)
+
+
+def test_the_edit_form_changing_nothing_is_no_edit() -> None:
+    task = make("Same", tags=["a"])
+    assert (
+        ops.revise(task, now=NOW, horizon=H48, due=None, quadrant=task.quadrant, title="Same")
+        is None
+    )
+
+
+def test_adding_a_tag_keeps_the_others_and_a_tag_already_there_in_any_case_is_no_edit() -> None:
+    task = make(tags=["Home"])
+    assert apply(task, ops.add_tag(task, "#work")).tags == ["Home", "work"]
+    assert ops.add_tag(task, "home") is None
+
+
+def _ordered(tasks: list[Task]) -> list[Task]:
+    return sorted(tasks, key=lambda t: (t.due is not None, t.order, t.id))
+
+
+def test_reorder_puts_the_task_between_its_new_neighbours_with_one_edit() -> None:
+    a, b, c = (make(n, order=float(i)) for i, n in enumerate("abc", start=1))
+    edits = ops.reorder([a, b, c], c.id, -1)
+    assert [e.task_id for e in edits] == [c.id]
+    moved = apply(c, edits[0])
+    assert [t.title for t in _ordered([a, b, moved])] == ["a", "c", "b"]
+    top = apply(a, ops.reorder([a, b, c], a.id, +1)[0])
+    assert [t.title for t in _ordered([top, b, c])] == ["b", "a", "c"]
+
+
+def test_reorder_renumbers_the_run_when_neighbours_share_an_order() -> None:
+    a, b, c = (make(n, order=5.0) for n in "abc")
+    rows = sorted([a, b, c], key=lambda t: t.id)
+    first, second, third = rows
+    edits = ops.reorder(rows, third.id, -1)
+    by_id = {t.id: t for t in rows}
+    for edit in edits:
+        by_id[edit.task_id] = apply(by_id[edit.task_id], edit)
+    assert [t.id for t in _ordered(list(by_id.values()))] == [first.id, third.id, second.id]
+
+
+def test_reorder_does_nothing_at_the_ends_or_for_a_task_with_a_deadline() -> None:
+    a, b = make("a", order=1.0), make("b", order=2.0)
+    dated = make("dated", due=LATER)
+    rows = [dated, a, b]
+    assert ops.reorder(rows, a.id, -1) == []  # first of the undated ones
+    assert ops.reorder(rows, b.id, +1) == []
+    assert ops.reorder(rows, dated.id, +1) == []
+
+
+def test_details_say_when_and_for_which_deadline_a_task_was_escalated() -> None:
+    from eisenhower_tui.domain.views import task_details
+
+    task = make("Report", quadrant=Quadrant.DO, due=TOMORROW, notes="n", tags=["ops"])
+    task = replace(task, escalated="2026-11-26T09:00:00+00:00", escalated_for=TOMORROW)
+    rows = dict(task_details(task, NOW))
+    assert rows["Escalation"] == "escalated on Thu 26 Nov 10:00 for the deadline Fri 27 Nov"
+    assert rows["Deadline"] == "Fri 27 Nov (all day) - tomorrow"
+    assert rows["Quadrant"] == "1 Do first" and rows["Tags"] == "#ops"
+    assert rows["Done"] == "not yet" and rows["Created"].startswith("Thu 26 Nov")

@@ -101,7 +101,7 @@ def test_committed_mo_is_what_gnu_gettext_reads(french: None) -> None:
         ("Due", "Date"),
         ("Move", "Déplacer"),
         ("Done", "Fait"),
-        ("Undo", "Annuler"),
+        ("Undo", "Défaire"),  # "Annuler" only ever means cancel
         ("Filter", "Filtrer"),
         ("Help", "Aide"),
         ("Quit", "Quitter"),
@@ -259,6 +259,11 @@ async def main_app():
         await pilot.pause(0.2)
         shots["matrix"] = screen_text(app)
         shots["notes"] = notes(app)
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        shots["matrix_80"] = screen_text(app)
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
         commands = app.get_system_commands(app.screen)
         shots["palette"] = "\n".join(f"{c.title}\t{c.help}" for c in commands)
         await pilot.press("question_mark")
@@ -339,6 +344,12 @@ def screens(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return _french_screens(tmp_path_factory.mktemp("fr"), "fr_FR.UTF-8", None)
 
 
+def test_the_french_footer_keeps_quit_and_help_at_80_columns(screens: dict[str, str]) -> None:
+    footer = screens["matrix_80"].splitlines()[-1]
+    assert "q Quitter" in footer and "? Aide" in footer
+    assert "a Ajouter" in footer and "u Défaire" in footer
+
+
 def test_matrix_in_french(screens: dict[str, str]) -> None:
     text = screens["matrix"]
     for word in ["1 Faire", "2 Planifier", "3 Déléguer", "4 Éliminer"]:
@@ -346,7 +357,7 @@ def test_matrix_in_french(screens: dict[str, str]) -> None:
     assert "demain" in text
     assert "dans 3 j" in text
     assert "en retard de 2 h" in text
-    for footer in ["Ajouter", "Modifier", "Date", "Déplacer", "Fait", "Annuler", "Filtrer"]:
+    for footer in ["Ajouter", "Modifier", "Date", "Déplacer", "Fait", "Défaire", "Filtrer"]:
         assert footer in text, footer
     # The whole French footer fits 100 columns: the last key is not scrolled off.
     footer_line = text.splitlines()[-1]
@@ -368,7 +379,7 @@ def test_help_in_french(screens: dict[str, str]) -> None:
     # Every row of the table, scrolled into view or not, Textual's own bindings included.
     rows = dict(line.split("\t")[::-1] for line in screens["help_rows"].splitlines())
     assert rows["Quitter"] == "^q q"
-    for french in ["Ajouter", "Déplacer à gauche", "Annuler", "Rétablir", "Terminées", "Zoom"]:
+    for french in ["Ajouter", "Déplacer à gauche", "Défaire", "Rétablir", "Terminées", "Zoom"]:
         assert french in rows, french
     for french in ["Volet de gauche", "Élément suivant"]:
         assert french in rows, french
@@ -378,10 +389,12 @@ def test_help_in_french(screens: dict[str, str]) -> None:
 
 
 def test_command_palette_in_french(screens: dict[str, str]) -> None:
-    """Every binding in the palette, Textual's own included; Textual's system commands aside."""
+    """Every binding in the palette, Textual's own and its system commands included."""
     commands = dict(line.split("\t") for line in screens["palette"].splitlines())
     for french in ["Ajouter", "Déplacer à gauche", "Rétablir", "Copier le texte sélectionné"]:
         assert french in commands, french
+    assert commands["Thème"] == "Changer de thème"
+    assert "Capture d'écran" in commands and "Screenshot" not in commands
     assert commands["Ajouter"].replace("\u00a0", " ") == "Touche : a"
     for english in ["Add", "Move left", "Redo", "Copy selected text", "Focus Next"]:
         assert english not in commands, english
@@ -398,7 +411,7 @@ def test_dialogs_in_french(screens: dict[str, str]) -> None:
     move = screens["move"].replace("\u00a0", " ")
     assert "Déplacer vers quel quadrant ?" in move
     assert "2  Planifier" in move and "4  Éliminer" in move
-    assert "Annulé : fait" in screens["undo"].replace("\u00a0", " ")
+    assert "Défait : fait" in screens["undo"].replace("\u00a0", " ")
     for shot in (add, deadline, move):
         assert "escape" not in shot and "New task" not in shot and "Do first" not in shot
 
@@ -514,3 +527,15 @@ async def test_every_help_row_is_in_the_catalogue(tmp_path: Path) -> None:
         descriptions = {description for _keys, description in binding_rows(app.screen)}
     assert descriptions, "no bindings listed"
     assert descriptions <= template, descriptions - template
+
+
+def test_the_demo_tags_its_tasks_in_french_under_french() -> None:
+    from clock import NOW
+
+    from eisenhower_tui.demo import demo_tasks
+    from eisenhower_tui.i18n import using_language
+
+    with using_language("fr"):
+        tags = {tag for task in demo_tasks(NOW) for tag in task.tags}
+    assert {"travail", "maison", "santé"} <= tags
+    assert not tags & {"work", "home", "health"}

@@ -54,3 +54,60 @@ def test_zoom(snap_compare, db):
 
 def test_completed_shown(snap_compare, db):
     assert snap_compare(make_app(db, None), terminal_size=SIZE, press=["c"])
+
+
+# --- 80x24, the size many terminals open at ----------------------------------------------------
+
+
+def test_edit_dialog_80x24(snap_compare, db):
+    assert snap_compare(make_app(db, None), terminal_size=(80, 24), press=["e"])
+
+
+def test_detail_view_80x24(snap_compare, db):
+    assert snap_compare(make_app(db, None), terminal_size=(80, 24), press=["3", "j", "i"])
+
+
+def test_filter_view_80x24(snap_compare, db):
+    run_before = typing("slash", *"#work", "enter")
+    assert snap_compare(make_app(db, None), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_marked_rows_80x24(snap_compare, db):
+    assert snap_compare(make_app(db, None), terminal_size=(80, 24), press=["2", "v", "v"])
+
+
+FRENCH_SHOT = r"""
+import sys
+from eisenhower_tui.i18n import set_language
+
+set_language("fr")  # before the UI modules: bindings are translated at import
+sys.path.insert(0, sys.argv[2])
+from pathlib import Path  # noqa: E402
+
+from textual._doc import take_svg_screenshot  # noqa: E402
+from tui_helpers import make_app  # noqa: E402
+
+app = make_app(Path(sys.argv[1]), None)
+sys.stdout.write(take_svg_screenshot(app=app, terminal_size=(80, 24)))
+"""
+
+
+def test_matrix_in_french_80x24(snapshot, db):
+    """Bindings are translated when the modules load, so the French app runs in its own process."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from pytest_textual_snapshot import SVGImageExtension
+
+    tests = Path(__file__).parent
+    result = subprocess.run(
+        [sys.executable, "-c", FRENCH_SHOT, str(db), str(tests)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Quitter" in result.stdout
+    assert snapshot.use_extension(SVGImageExtension) == result.stdout

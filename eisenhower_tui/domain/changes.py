@@ -14,7 +14,7 @@ committed with it as one step (:meth:`Edit.step`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -39,6 +39,7 @@ from .tasks import build_task
 __all__ = [
     "Change",
     "Edit",
+    "add_tag",
     "add_task",
     "apply_changes",
     "apply_fields",
@@ -47,6 +48,8 @@ __all__ = [
     "edit",
     "escalate_all",
     "move",
+    "reorder",
+    "revise",
     "set_done",
     "set_due",
 ]
@@ -275,6 +278,83 @@ def edit(task: Task, now: datetime | None = None, **fields: Any) -> Edit | None:
         else:
             raise InvalidTask(_("'{name}' cannot be edited").format(name=name))
     return _edit(task, after)
+
+
+def add_tag(task: Task, tag: str) -> Edit | None:
+    """The task with one more tag (the tag rule dedupes by case: nothing if it is there)."""
+    return edit(task, tags=[*task.tags, tag])
+
+
+def revise(
+    task: Task,
+    *,
+    now: datetime,
+    horizon: timedelta | None,
+    due: str | None,
+    quadrant: Quadrant,
+    **fields: Any,
+) -> Edit | None:
+    """The whole edit form as one edit: texts, then the deadline, then the quadrant.
+
+    One :class:`Edit` per task, so undo restores every field the form changed at once. The
+    deadline goes first so a close one escalates as ``set_due`` says; a quadrant the user
+    changed in the form goes last and is a placement that sticks, as ``move`` says.
+    """
+    after: dict[str, Any] = {}
+    current = task  # each part looks at the task as the previous part left it
+    texts = edit(task, **fields) if fields else None
+    if texts is not None:
+        after.update(texts.after)
+        current = apply_fields(current, texts.after, current.updated)
+    dated = set_due(current, due, now, horizon)
+    if dated is not None:
+        after.update(dated.after)
+        current = apply_fields(current, dated.after, current.updated)
+    if quadrant != task.quadrant:
+        placed = move(current, quadrant, now, horizon)
+        if placed is not None:
+            after.update(placed.after)
+    before = {name: getattr(task, name) for name in after}
+    if before == after:
+        return None
+    return Edit(task.id, before, after)
+
+
+def reorder(rows: Sequence[Task], task_id: str, offset: int) -> list[Edit]:
+    """Move a task up (``offset`` -1) or down (+1) among the pane's open tasks without a deadline.
+
+    Those tasks sort by ``order`` (SPEC: the user's manual order), so the task gets an order
+    between its new neighbours; nothing else is written. When two neighbours share an order
+    (tasks made in the same instant, an import) there is no number between them: the whole
+    run is renumbered 1, 2, 3... in the new order, still one undoable list of edits.
+    Tasks with a deadline sort by it and cannot be reordered: an empty list.
+    """
+    undated = [t for t in rows if not t.due and t.done is None]
+    index = next((i for i, t in enumerate(undated) if t.id == task_id), None)
+    target = None if index is None else index + offset
+    if index is None or target is None or not 0 <= target < len(undated):
+        return []
+    moved = undated[index]
+    rest = undated[:index] + undated[index + 1 :]
+    # The neighbours the task lands between, in the new order.
+    above = rest[target - 1] if target > 0 else None
+    below = rest[target] if target < len(rest) else None
+    if above is None and below is not None:
+        new_order = below.order - 1.0
+    elif below is None and above is not None:
+        new_order = above.order + 1.0
+    elif above is not None and below is not None:
+        new_order = (above.order + below.order) / 2
+    else:
+        return []
+    low = above.order if above is not None else float("-inf")
+    high = below.order if below is not None else float("inf")
+    if low < new_order < high:
+        single = _edit(moved, {"order": new_order})
+        return [single] if single is not None else []
+    sequence = [*rest[:target], moved, *rest[target:]]
+    edits = [_edit(t, {"order": float(n)}) for n, t in enumerate(sequence, start=1)]
+    return [e for e in edits if e is not None]
 
 
 def escalate_all(

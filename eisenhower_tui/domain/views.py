@@ -1,4 +1,4 @@
-"""What the read-only views print: `list --json` straight from stored records."""
+"""What the read-only views show: `list --json` from stored records, a task's details."""
 
 from __future__ import annotations
 
@@ -6,11 +6,20 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..model import PRACTICE_DEFAULTS, Quadrant, deadline_order
+from ..dates import describe_due
+from ..i18n import _
+from ..model import (
+    PRACTICE_DEFAULTS,
+    Quadrant,
+    Task,
+    deadline_order,
+    parse_stamp,
+    sanitize_line,
+)
 from .escalation import record_as_seen
 from .hidden import record_waiting
 
-__all__ = ["public_records"]
+__all__ = ["public_records", "task_details"]
 
 _PUBLIC_DEFAULTS: dict[str, Any] = {
     "id": "",
@@ -80,3 +89,46 @@ def public_records(
     for public in out:
         del public["_sort"]
     return out
+
+
+def _moment(value: str | None, now: datetime) -> str:
+    """A stamp or deadline as a local date (and time): `Thu 26 Nov 10:00`, no relative part.
+
+    describe_due is the one date formatter; its absolute part is what comes before " - ".
+    """
+    if not value:
+        return ""
+    if len(value) == 10:  # an all-day deadline
+        return describe_due(value, now, mark_all_day=False).rpartition(" - ")[0]
+    moment = parse_stamp(value)
+    if moment is None:
+        return sanitize_line(value)[:40]
+    local = moment.astimezone(now.tzinfo).replace(second=0, microsecond=0)
+    return describe_due(local.isoformat(), now).rpartition(" - ")[0]
+
+
+def task_details(task: Task, now: datetime) -> list[tuple[str, str]]:
+    """Every field of a task as (label, text) rows, for the detail view; texts cleaned.
+
+    Notes keep their lines (the view shows them as a block); every other text is one line.
+    """
+    rows: list[tuple[str, str]] = [(_("Title"), sanitize_line(task.title))]
+    quadrant = task.quadrant
+    rows.append((_("Quadrant"), f"{int(quadrant)} {_(quadrant.label)}"))
+    rows.append((_("Deadline"), describe_due(task.due, now) if task.due else _("none")))
+    if task.escalated and task.escalated_for:
+        text = _("escalated on {when} for the deadline {due}").format(
+            when=_moment(task.escalated, now), due=_moment(task.escalated_for, now)
+        )
+        rows.append((_("Escalation"), text))
+    elif task.escalated_for and task.escalated_for == task.due:
+        text = _("placed here by you for the deadline {due}; not escalated again")
+        rows.append((_("Escalation"), text.format(due=_moment(task.escalated_for, now))))
+    tags = " ".join("#" + sanitize_line(tag) for tag in task.tags)
+    rows.append((_("Tags"), tags or _("none")))
+    delegate = "@" + sanitize_line(task.delegate) if task.delegate else _("nobody")
+    rows.append((_("Delegated to"), delegate))
+    rows.append((_("Created"), _moment(task.created, now)))
+    rows.append((_("Updated"), _moment(task.updated, now)))
+    rows.append((_("Done"), _moment(task.done, now) if task.done else _("not yet")))
+    return rows

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from rich.cells import cell_len, set_cell_size
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Static
@@ -24,13 +25,30 @@ from ..quickadd import Draft, parse_quick_add, preview
 from ..store import Store, StoreError
 
 
+def fit_preview(text: str, width: int) -> str:
+    """The preview line made to fit a narrow popup, most useful part first.
+
+    The quadrant is what a capture decides, then the tags and delegate (easy to mistype), then
+    the deadline (also visible in the typed text); what still does not fit is cut with "…".
+    """
+    if cell_len(text) <= width:
+        return text
+    head, *rest = text.split(" · ")
+    labels = [p for p in rest if p.startswith(("#", "@"))]
+    others = [p for p in rest if not p.startswith(("#", "@"))]
+    line = " · ".join([head, *labels, *others])
+    if cell_len(line) <= width:
+        return line
+    return set_cell_size(line, max(width - 1, 0)) + "…"
+
+
 class CaptureApp(CleanPasteApp):
     CSS = """
     Screen { background: $surface; }
     #capture-input { border: none; height: 1; padding: 0 1; background: $boost; }
     #capture-input:focus { border: none; }
     #capture-preview { height: 1; padding: 0 1; color: $success; }
-    #capture-preview.error { color: $error; }
+    #capture-preview.error { color: $error; padding: 0; }
     #capture-hint { height: 1; padding: 0 1; color: $text-muted; }
     """
     BINDINGS = [Binding("escape", "cancel", _("Cancel"), id="capture-cancel")]
@@ -122,7 +140,9 @@ class CaptureApp(CleanPasteApp):
             horizon=self.config.horizon,
             explicit=self.quadrant_given,
         )
-        self._set_preview(text, error=False)
+        shown = self.query_one("#capture-preview", Static)
+        width = shown.content_region.width or self.size.width - 2  # 2: the padding
+        self._set_preview(fit_preview(text, width), error=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         draft = self.draft

@@ -8,7 +8,7 @@ by polling the file's signature and shown by a re-read that keeps each cursor on
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -190,7 +190,9 @@ class FileLink(ConflictCopies, SyncLink):
             self.lists[target].focus()
             self.lists[target].select_id(follow or "")
 
-    def commit_edits(self, edits: list[Edit | None], label: str, follow: str | None = None) -> None:
+    def commit_edits(
+        self, edits: Sequence[Edit | None], label: str, follow: str | None = None
+    ) -> None:
         """A user action made of domain edits: one undoable step."""
         real = [e for e in edits if e is not None]
         if not real:

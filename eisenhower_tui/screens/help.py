@@ -10,6 +10,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Label
 
 from ..i18n import _
+from ..widgets.key_bar import KeyBar
 
 
 def binding_rows(screen: Screen) -> list[tuple[str, str]]:
@@ -49,6 +50,11 @@ def binding_rows(screen: Screen) -> list[tuple[str, str]]:
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss_help", _("Close help"), id="help-close"),
+        # Scrolling keys as in the panes; the table itself adds arrows, pgup and pgdn.
+        Binding("j", "table('cursor_down')", _("Down"), show=False, id="help-down"),
+        Binding("k", "table('cursor_up')", _("Up"), show=False, id="help-up"),
+        Binding("g", "table('scroll_top')", _("First"), show=False, id="help-top"),
+        Binding("G", "table('scroll_bottom')", _("Last"), show=False, id="help-bottom"),
     ]
 
     def __init__(self, rows: list[tuple[str, str]]) -> None:
@@ -70,6 +76,18 @@ class HelpScreen(ModalScreen[None]):
                 _("ctrl+p: every action in the command palette   escape: close"),
                 classes="dialog-hint",
             )
+
+    def on_mount(self) -> None:
+        self.mount(KeyBar(id="dialog-keys"))  # the help's own keys in the footer
+
+    def action_table(self, action: str) -> None:
+        table = self.query_one("#help-table", DataTable)
+        if action == "scroll_top":
+            table.move_cursor(row=0)
+        elif action == "scroll_bottom":
+            table.move_cursor(row=table.row_count - 1)
+        else:
+            getattr(table, f"action_{action}")()
 
     def action_dismiss_help(self) -> None:
         self.dismiss(None)

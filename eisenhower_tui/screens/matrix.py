@@ -26,14 +26,22 @@ from ..domain.board import Board
 from ..domain.changes import Change, Edit
 from ..domain.filters import Filter
 from ..domain.history import Direction, History, Step
-from ..i18n import _
+from ..i18n import _, ngettext
 from ..model import InvalidTask, Quadrant, Task, display_safe, iso_now, sanitize_line
 from ..store import Signature, Snapshot, Store
 from ..widgets.key_bar import KeyBar
 from ..widgets.quadrant_pane import QuadrantPane
 from ..widgets.task_list import TaskList
 from ..writer import Batch, TaskWriter
-from .dialogs import ConfirmScreen, DeadlineScreen, EditTaskScreen, MoveScreen, QuickAddScreen
+from .dialogs import (
+    ConfirmScreen,
+    DeadlineScreen,
+    DetailScreen,
+    EditTaskScreen,
+    MoveScreen,
+    QuickAddScreen,
+    TagScreen,
+)
 from .file_link import FileLink
 from .help import HelpScreen, binding_rows
 
@@ -45,17 +53,20 @@ POSITION = {
     Quadrant.ELIMINATE: (1, 1),
 }
 AT = {pos: q for q, pos in POSITION.items()}
+# Four panes need 60x16; one zoomed pane (z) still works down to 40x10.
 MIN_WIDTH, MIN_HEIGHT = 60, 16
+ZOOM_MIN_WIDTH, ZOOM_MIN_HEIGHT = 40, 10
 
 
 class MatrixScreen(FileLink):
     BINDINGS = [
-        Binding("1", "focus_quadrant(1)", _("Do"), show=False, id="focus-1"),
-        Binding("2", "focus_quadrant(2)", _("Schedule"), show=False, id="focus-2"),
-        Binding("3", "focus_quadrant(3)", _("Delegate"), show=False, id="focus-3"),
-        Binding("4", "focus_quadrant(4)", _("Eliminate"), show=False, id="focus-4"),
+        Binding("1", "focus_quadrant(1)", _("Focus Do first"), show=False, id="focus-1"),
+        Binding("2", "focus_quadrant(2)", _("Focus Schedule"), show=False, id="focus-2"),
+        Binding("3", "focus_quadrant(3)", _("Focus Delegate"), show=False, id="focus-3"),
+        Binding("4", "focus_quadrant(4)", _("Focus Eliminate"), show=False, id="focus-4"),
         Binding("a", "add", _("Add"), id="add"),
         Binding("e,enter", "edit", _("Edit"), id="edit"),
+        Binding("i", "details", _("Details"), show=False, id="details"),
         Binding("d", "deadline", _("Due"), id="deadline"),
         Binding("D", "clear_deadline", _("Clear due"), show=False, id="clear-deadline"),
         Binding("m", "move_prompt", _("Move"), id="move"),
@@ -63,7 +74,23 @@ class MatrixScreen(FileLink):
         Binding("shift+right,L", "move_dir('right')", _("Move right"), show=False, id="move-right"),
         Binding("shift+up,K", "move_dir('up')", _("Move up"), show=False, id="move-up"),
         Binding("shift+down,J", "move_dir('down')", _("Move down"), show=False, id="move-down"),
+        Binding(
+            "ctrl+up,less_than_sign",
+            "reorder(-1)",
+            _("Earlier in the pane"),
+            show=False,
+            id="reorder-up",
+        ),
+        Binding(
+            "ctrl+down,greater_than_sign",
+            "reorder(1)",
+            _("Later in the pane"),
+            show=False,
+            id="reorder-down",
+        ),
         Binding("x,space", "toggle_done", _("Done"), id="done"),
+        Binding("v", "toggle_mark", _("Mark"), show=False, id="mark"),
+        Binding("t", "add_tag", _("Add a tag"), show=False, id="tag"),
         Binding("delete", "delete", _("Delete"), show=False, id="delete"),
         Binding("u,ctrl+z", "undo", _("Undo"), id="undo"),
         Binding("ctrl+y", "redo", _("Redo"), show=False, id="redo"),
@@ -105,6 +132,7 @@ class MatrixScreen(FileLink):
         self._last_quadrant = Quadrant.DO
         self.panes: dict[Quadrant, QuadrantPane] = {}
         self.lists: dict[Quadrant, TaskList] = {}
+        self.marked: set[str] = set()  # ids marked with v; every pane draws from this one set
 
     # --- compatibility views for the palette, tests and benchmarks ---------------------------
 
@@ -123,15 +151,12 @@ class MatrixScreen(FileLink):
                     horizon=self.config.horizon_or_default,
                     id=f"list-{int(quadrant)}",
                 )
+                task_list.marked = self.marked
                 pane = QuadrantPane(quadrant, task_list)
                 self.panes[quadrant] = pane
                 self.lists[quadrant] = task_list
                 yield pane
-        yield Static(
-            _("The terminal is too small. Make it at least 60 x 16."),
-            id="too-small",
-            markup=False,
-        )
+        yield Static("", id="too-small", markup=False)
         yield Static("", id="status", markup=False)
         yield KeyBar(id="keys")
 
@@ -158,7 +183,19 @@ class MatrixScreen(FileLink):
 
     def _check_size(self) -> None:
         width, height = self.app.size
-        self.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, "-too-small")
+        four_fit = width >= MIN_WIDTH and height >= MIN_HEIGHT
+        one_fits = width >= ZOOM_MIN_WIDTH and height >= ZOOM_MIN_HEIGHT
+        too_small = not one_fits or (not four_fit and not self.zoomed)
+        if too_small:
+            message = (
+                _("The terminal is too small for four panes (60 x 16).")
+                + "\n"
+                + _("Press z to show one pane.")
+                if one_fits
+                else _("The terminal is too small. Make it at least 60 x 16.")
+            )
+            self.query_one("#too-small", Static).update(message)
+        self.set_class(too_small, "-too-small")
 
     # --- the view -------------------------------------------------------------------------
 
@@ -186,6 +223,7 @@ class MatrixScreen(FileLink):
                 self.board.rows[quadrant],
                 self.board.open_counts[quadrant],
                 (keep or {}).get(quadrant),
+                filtered=self.board.filter.active,
             )
         self._update_status()
 
@@ -195,9 +233,18 @@ class MatrixScreen(FileLink):
 
     def _update_status(self) -> None:
         bits = []
+        if self.marked:
+            bits.append(
+                ngettext("{n} marked", "{n} marked", len(self.marked)).format(n=len(self.marked))
+                + " "
+                + _("(escape clears)")
+            )
         if self.board.filter.active:
-            shown = self.board.shown_count()
-            bits.append(_("filter: ") + self.board.filter.text + f" ({shown})")
+            # shown / total open tasks: how much of the list the filter hides
+            shown = sum(1 for rows in self.board.rows.values() for t in rows if t.done is None)
+            total = sum(self.board.open_counts.values())
+            text = sanitize_line(self.board.filter.text)
+            bits.append(_("filter: ") + text + f" ({shown}/{total})")
         if self.board.show_done:
             bits.append(_("showing completed"))
         if self.zoomed:
@@ -263,6 +310,8 @@ class MatrixScreen(FileLink):
             message = _("Added to {quadrant}").format(quadrant=_(task.quadrant.label))
             if task.escalated:
                 message += " " + _("(the deadline is close, so it is urgent)")
+            if not self.board.visible(task):
+                message += " " + _("(hidden by the filter; escape clears it)")
             self.notify(message, timeout=3, markup=False)
 
         self.app.push_screen(
@@ -294,16 +343,38 @@ class MatrixScreen(FileLink):
         def edited(result: EditTaskScreen.Result | None) -> None:
             if result is None:
                 return
-            fields: dict[str, Any] = {"title": result.title, "notes": result.notes}
-            fields.update(tags=result.tags, delegate=result.delegate)
             try:
-                edit = ops.edit(self._live(task), **fields)
+                # The whole form is one edit, so one undo restores every field it changed.
+                edit = ops.revise(
+                    self._live(task),
+                    now=self.clock(),
+                    horizon=self.horizon,
+                    due=result.due,
+                    quadrant=result.quadrant,
+                    title=result.title,
+                    notes=result.notes,
+                    tags=result.tags,
+                    delegate=result.delegate,
+                )
             except InvalidTask as exc:
                 self.notify(sanitize_line(str(exc)), severity="error", markup=False)
                 return
             self.commit_edits([edit], _("edit"), follow=task.id)
 
-        self.app.push_screen(EditTaskScreen(task), edited)
+        self.app.push_screen(
+            EditTaskScreen(task, self.clock(), week_start=self.config.week_start), edited
+        )
+
+    def action_details(self) -> None:
+        task = self._need_task()
+        if task is None:
+            return
+
+        def closed(result: str | None) -> None:
+            if result == "edit":
+                self.action_edit()
+
+        self.app.push_screen(DetailScreen(task, self.clock()), closed)
 
     def action_deadline(self) -> None:
         task = self._need_task()
@@ -320,26 +391,126 @@ class MatrixScreen(FileLink):
             chosen,
         )
 
-    def action_clear_deadline(self) -> None:
-        task = self._need_task()
-        if task is not None and task.due:
-            edit = ops.set_due(self._live(task), None, self.clock(), self.horizon)
-            self.commit_edits([edit], _("clear deadline"), follow=task.id)
+    # --- marks: v marks tasks; x, m, delete, D and t then act on all of them as one step ----
 
-    def move_task(self, task: Task, quadrant: Quadrant) -> None:
+    def _targets(self) -> list[Task]:
+        """The marked tasks (as the board holds them), or the task under the cursor."""
+        if self.marked:
+            return [self.board.tasks[i] for i in list(self.marked) if i in self.board.tasks]
+        task = self._need_task()
+        return [self._live(task)] if task is not None else []
+
+    def _bulk(self, edits: list[Edit | None], label: str, follow: str | None = None) -> int:
+        """Commit the edits of a key as one undoable step; marks are used up. Returns a count."""
+        real = [e for e in edits if e is not None]
+        self.clear_marks()
+        self.commit_edits(real, label, follow=follow)
+        return len(real)
+
+    def clear_marks(self) -> None:
+        if self.marked:
+            self.marked.clear()
+            for task_list in self.lists.values():
+                task_list.refresh()
+            self._update_status()
+
+    def action_toggle_mark(self) -> None:
+        task_list = self.lists[self.focused_quadrant]
+        task = task_list.highlighted
+        if task is None:
+            return
+        if task.id in self.marked:
+            self.marked.discard(task.id)
+        else:
+            self.marked.add(task.id)
+        task_list.refresh()
+        # The next row is the next one a user triaging a list wants to look at.
+        if task_list.cursor < len(task_list.tasks) - 1:
+            task_list.cursor += 1
+        self._update_status()
+
+    def action_clear_deadline(self) -> None:
+        targets = [t for t in self._targets() if t.due]
+        if not targets:
+            return
+        now = self.clock()
+        follow = targets[0].id if len(targets) == 1 else None
+        edits = [ops.set_due(t, None, now, self.horizon) for t in targets]
+        self._bulk(list(edits), _("clear deadline"), follow=follow)
+
+    def move_task(self, task: Task, quadrant: Quadrant, *, follow: bool = True) -> None:
         edit = ops.move(self._live(task), quadrant, self.clock(), self.horizon)
-        self.commit_edits([edit], _("move"), follow=task.id)
+        self.commit_edits([edit], _("move"), follow=task.id if follow else None)
 
     def action_move_prompt(self) -> None:
+        targets = self._targets()
+        if not targets:
+            return
+        marked = bool(self.marked)
+        current = None if marked else targets[0].quadrant
+        heading = (
+            ngettext(
+                "Move {n} task to which quadrant?",
+                "Move {n} tasks to which quadrant?",
+                len(targets),
+            ).format(n=len(targets))
+            if marked
+            else None
+        )
+
+        def picked(quadrant: Quadrant | None) -> None:
+            if quadrant is None:
+                return
+            # The cursor stays in the pane being triaged, on the next task.
+            now = self.clock()
+            moved = self._bulk(
+                [ops.move(self._live(t), quadrant, now, self.horizon) for t in targets], _("move")
+            )
+            if moved:
+                message = ngettext(
+                    "Moved {n} task to {quadrant} · u to undo",
+                    "Moved {n} tasks to {quadrant} · u to undo",
+                    moved,
+                ).format(n=moved, quadrant=_(quadrant.label))
+                self.notify(message, timeout=3, markup=False)
+
+        self.app.push_screen(MoveScreen(current, heading), picked)
+
+    def action_add_tag(self) -> None:
+        targets = self._targets()
+        if not targets:
+            return
+        heading = ngettext("Add a tag to {n} task", "Add a tag to {n} tasks", len(targets)).format(
+            n=len(targets)
+        )
+
+        def chosen(tag: str | None) -> None:
+            if not tag:
+                return
+            follow = targets[0].id if len(targets) == 1 else None
+            edits = [ops.add_tag(self._live(t), tag) for t in targets]
+            tagged = self._bulk(list(edits), _("tag"), follow=follow)
+            message = ngettext(
+                "Tagged {n} task · u to undo", "Tagged {n} tasks · u to undo", tagged
+            ).format(n=tagged)
+            self.notify(message, timeout=3, markup=False)
+
+        self.app.push_screen(TagScreen(heading), chosen)
+
+    def action_reorder(self, offset: int) -> None:
         task = self._need_task()
         if task is None:
             return
-
-        def picked(quadrant: Quadrant | None) -> None:
-            if quadrant is not None:
-                self.move_task(task, quadrant)
-
-        self.app.push_screen(MoveScreen(task.quadrant), picked)
+        rows = self.board.rows[task.quadrant]
+        edits = ops.reorder(rows, task.id, offset)
+        if not edits:
+            if task.due:
+                message = _("Tasks with a deadline sort by their deadline.")
+                self.notify(message, severity="warning", timeout=3)
+            else:
+                self.app.bell()
+            return
+        self.commit_edits(list(edits), _("reorder"), follow=task.id)
 
     def action_move_dir(self, direction: str) -> None:
         task = self._need_task()
@@ -351,29 +522,46 @@ class MatrixScreen(FileLink):
             return
         if self.zoomed:
             self._zoom_to(target)
-        self.move_task(task, target)
+        self.move_task(task, target)  # shift-moves follow the task: it is the one being placed
 
     def action_toggle_done(self) -> None:
-        task = self._need_task()
-        if task is None:
+        targets = self._targets()
+        if not targets:
             return
-        edit = ops.set_done(self._live(task), task.done is None, self.clock())
-        self.commit_edits([edit], _("done"), follow=task.id)
+        # Marked tasks all become done, unless they all are already: then all open again.
+        done = any(t.done is None for t in targets)
+        now = self.clock()
+        follow = targets[0].id if len(targets) == 1 else None
+        count = self._bulk([ops.set_done(t, done, now) for t in targets], _("done"), follow)
+        if not count:
+            return
+        if done:
+            message = ngettext("Done · u to undo", "{n} done · u to undo", count)
+        else:
+            message = ngettext("Not done · u to undo", "{n} not done · u to undo", count)
+        self.notify(message.format(n=count), timeout=3, markup=False)
 
     def action_delete(self) -> None:
-        task = self._need_task()
-        if task is None:
+        targets = self._targets()
+        if not targets:
             return
 
         def confirmed(yes: bool | None) -> None:
-            if yes:
-                self.commit_edits([ops.delete(self._live(task), self.clock())], _("delete"))
-                self.notify(_("Deleted. Press u to undo."), timeout=3)
+            if not yes:
+                return
+            now = self.clock()
+            count = self._bulk([ops.delete(self._live(t), now) for t in targets], _("delete"))
+            message = ngettext(
+                "Deleted. Press u to undo.", "Deleted {n} tasks. Press u to undo.", count
+            )
+            self.notify(message.format(n=count), timeout=3)
 
         if self.config.confirm_delete:
-            self.app.push_screen(
-                ConfirmScreen(_("Delete this task?") + "\n" + task.title), confirmed
-            )
+            if len(targets) == 1:
+                question = _("Delete this task?") + "\n" + display_safe(targets[0]).title
+            else:
+                question = _("Delete {n} tasks?").format(n=len(targets))
+            self.app.push_screen(ConfirmScreen(question), confirmed)
         else:
             confirmed(True)
 
@@ -434,7 +622,9 @@ class MatrixScreen(FileLink):
 
     def key_escape(self) -> None:
         box = next(self.query("#filter").results(Input), None)
-        if box is not None and (box.has_focus or self.board.filter.active):
+        if self.marked and not (box is not None and box.has_focus):
+            self.clear_marks()
+        elif box is not None and (box.has_focus or self.board.filter.active):
             box.value = ""
             box.remove_class("-visible")
             self._set_filter("")
@@ -450,6 +640,7 @@ class MatrixScreen(FileLink):
                 pane.remove_class("-zoom-target")
         else:
             self._zoom_to(self.focused_quadrant)
+        self._check_size()
         self._update_status()
 
     def _zoom_to(self, quadrant: Quadrant) -> None:

@@ -7,6 +7,7 @@ when the set of shown bindings really changes. A click on a key presses it.
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.screen import Screen
@@ -22,6 +23,7 @@ class KeyBar(Widget):
         self.items: list[tuple[str, str, str]] = []
         self.palette: tuple[str, str, str] | None = None  # drawn on the right, as Footer does
         self._spans: list[tuple[int, int, str]] = []
+        self._actions: dict[str, str] = {}  # key -> action, to know which items must stay
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -29,6 +31,7 @@ class KeyBar(Widget):
 
     def _bindings_changed(self, screen: Screen) -> None:
         items: list[tuple[str, str, str]] = []
+        actions: dict[str, str] = {}
         seen: set[str] = set()
         palette: tuple[str, str, str] | None = None
         for key, active in screen.active_bindings.items():
@@ -39,23 +42,49 @@ class KeyBar(Widget):
             if not binding.show or not active.enabled or binding.action in seen:
                 continue
             seen.add(binding.action)
+            actions[key] = binding.action
             items.append((key, self.app.get_key_display(binding), binding.description))
         if items != self.items or palette != self.palette:
+            self._actions = actions
             self.items = items
             self.palette = palette
             self.refresh()
+
+    def _fitting(self, width: int) -> tuple[list[tuple[str, str, str]], bool]:
+        """The items that fit in ``width`` and whether they are drawn compact (no key padding).
+
+        A long translation must not push the last keys off: first the padding around keys
+        goes, then items from the right, but never help and quit (the ways out and in).
+        """
+        items = list(self.items)
+
+        def length(compact: bool) -> int:
+            pad = 1 if compact else 2
+            return sum(cell_len(shown) + cell_len(desc) + pad + 1 for _k, shown, desc in items)
+
+        if length(False) <= width:
+            return items, False
+        keep = {"quit", "help"}
+        actions = self._actions
+        while length(True) > width:
+            droppable = [i for i, item in enumerate(items) if actions.get(item[0]) not in keep]
+            if not droppable:
+                break
+            del items[droppable[-1]]
+        return items, True
 
     def render(self) -> Text:
         key_style = self.get_component_rich_style("key-bar--key")
         text_style = self.get_component_rich_style("key-bar--description")
         line = Text(no_wrap=True, overflow="crop", end="")
         self._spans = []
-        for key, shown, description in self.items:
+        items, compact = self._fitting(self.size.width)
+        for key, shown, description in items:
             start = line.cell_len
-            line.append(f" {shown} ", key_style)
-            line.append(f"{description} ", text_style)
+            line.append(shown if compact else f" {shown} ", key_style)
+            line.append(f" {description} " if compact else f"{description} ", text_style)
             self._spans.append((start, line.cell_len, key))
-        if self.palette is not None:
+        if self.palette is not None and not compact:
             key, shown, description = self.palette
             tail = f" {shown} {description}"
             gap = self.size.width - line.cell_len - len(tail)

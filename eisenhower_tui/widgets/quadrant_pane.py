@@ -11,18 +11,34 @@ from ..model import Quadrant, Task
 from .task_list import TaskList
 
 
+def empty_message() -> str:
+    """The empty pane's words, read when shown so the language applies."""
+    return _("Nothing here. Press a to add a task.")
+
+
 class QuadrantPane(Vertical):
     def __init__(self, quadrant: Quadrant, list_: TaskList) -> None:
         super().__init__(id=f"pane-{int(quadrant)}", classes="pane")
         self.quadrant = quadrant
         self.task_list = list_
+        self._filtered = False
 
     def compose(self) -> ComposeResult:
         yield self.task_list
-        yield Static(_("Nothing here. Press a to add a task."), classes="empty", markup=False)
+        yield Static(empty_message(), classes="empty", markup=False)
 
-    def show(self, tasks: list[Task], open_count: int, keep_id: str | None = None) -> None:
-        """Rows pushed down by the screen; the title says the quadrant and its open count."""
+    def show(
+        self,
+        tasks: list[Task],
+        open_count: int,
+        keep_id: str | None = None,
+        *,
+        filtered: bool = False,
+    ) -> None:
+        """Rows pushed down by the screen; the title says the quadrant and its open count.
+
+        ``filtered``: a filter is on, so an empty pane says nothing matches (not "add one").
+        """
         # Touch the title and the class only when they change: each change costs a layout pass.
         # The title is built from our own words and numbers only, never from user text.
         title = f"{int(self.quadrant)} {_(self.quadrant.label)} ({open_count})"
@@ -31,3 +47,7 @@ class QuadrantPane(Vertical):
         self.task_list.set_tasks(tasks, keep_id)
         if self.has_class("is-empty") != (not tasks):
             self.set_class(not tasks, "is-empty")
+        if not tasks and self._filtered != filtered:
+            self._filtered = filtered
+            empty = _("No match for the filter.") if filtered else empty_message()
+            self.query_one(".empty", Static).update(empty)

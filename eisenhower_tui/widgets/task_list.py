@@ -25,6 +25,11 @@ from ..dates import due_closeness, humanize_due
 from ..i18n import _
 from ..model import Task, sanitize_line
 
+# Row glyphs: a task marked for a bulk action, a completed one, one that has notes.
+MARKED = "▶ "
+DONE = "✓ "
+NOTES = " ≡"
+
 
 class TaskList(ScrollView, can_focus=True):
     """Rows of tasks with a cursor; posts messages, never touches the store."""
@@ -51,6 +56,8 @@ class TaskList(ScrollView, can_focus=True):
         "task-list--delegate",
         "task-list--done",
         "task-list--new",
+        "task-list--marked",
+        "task-list--notes",
     }
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
@@ -88,6 +95,7 @@ class TaskList(ScrollView, can_focus=True):
         self.now = now or datetime.now().astimezone()
         self.horizon = horizon
         self.new_ids: set[str] = set()
+        self.marked: set[str] = set()  # ids marked with v for a bulk action (the screen's set)
 
     # data in
 
@@ -96,7 +104,7 @@ class TaskList(ScrollView, can_focus=True):
         keep_id = keep_id or self.highlighted_id
         old_row = self.cursor
         self.tasks = tasks
-        self.virtual_size = Size(self.size.width, len(tasks))
+        self.virtual_size = Size(0, len(tasks))  # never wider than the view: no sideways scroll
         row = next((i for i, t in enumerate(tasks) if t.id == keep_id), None) if keep_id else None
         if row is None:
             row = min(old_row, len(tasks) - 1)
@@ -175,7 +183,7 @@ class TaskList(ScrollView, can_focus=True):
         self.refresh()
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.tasks))
+        self.virtual_size = Size(0, len(self.tasks))
 
     # drawing
 
@@ -188,53 +196,75 @@ class TaskList(ScrollView, can_focus=True):
         if row == self.cursor:
             name = "task-list--cursor" if self.has_focus else "task-list--cursor-blurred"
             base = base + self.get_component_rich_style(name, partial=True)
-        strip = Strip(self._row_segments(self.tasks[row], width, base), width)
+        segments = self._row_segments(self.tasks[row], width, base, row == self.cursor)
+        strip = Strip(segments, width)
         return strip.crop_extend(0, width, base)
 
-    def _row_segments(self, task: Task, width: int, base: Style) -> list[Segment]:
+    def _row_segments(self, task: Task, width: int, base: Style, cursor: bool) -> list[Segment]:
+        """One row: mark, title (+ notes glyph), then deadline, tags, delegate on the right.
+
+        The title gets the room first: when it does not fit, the delegate goes, then the tags
+        from the last, and only then is the title cut. The deadline label always stays.
+        On the cursor row every part keeps the cursor's colours (they are chosen to read).
+        """
+
         def style(name: str) -> Style:
-            return self.get_component_rich_style(name, partial=True)
+            if cursor and name != "task-list--overdue":
+                return Style()
+            style = self.get_component_rich_style(name, partial=True)
+            return Style(bold=style.bold) if cursor else style
 
         done = task.done is not None
         text_style = base + style("task-list--done") if done else base
         if task.id in self.new_ids:
             text_style += style("task-list--new")
-        right: list[Segment] = []
+        due: list[Segment] = []
         if task.due:
             closeness = due_closeness(task.due, self.now, self.horizon)
             label = humanize_due(task.due, self.now)
             due_style = base if done else base + style(f"task-list--{closeness}")
-            right.append(Segment(label, due_style))
-        # Separators are plain cells, so a tag's colour never bleeds into the gap before it.
-        for tag in task.tags:
-            if right:
-                right.append(Segment(" ", base))
-            right.append(Segment("#" + sanitize_line(tag), base + style("task-list--tag")))
+            due.append(Segment(label, due_style))
+        extras = [
+            Segment("#" + sanitize_line(tag), base + style("task-list--tag")) for tag in task.tags
+        ]
         if task.delegate:
-            if right:
-                right.append(Segment(" ", base))
-            right.append(
-                Segment("@" + sanitize_line(task.delegate), base + style("task-list--delegate"))
-            )
-        # The right-hand details get at most half the row; the title gets the rest.
-        right_len = sum(cell_len(s.text) for s in right)
-        budget = max(0, width // 2)
-        if right_len > budget:
-            # Cut like the title: an ellipsis says there is more (open the task to see it all).
-            right = next(iter(Segment.split_and_crop_lines(right, max(budget - 1, 0), pad=False)))
-            right.append(Segment("…", base))
-            right_len = sum(cell_len(s.text) for s in right)
-        mark = "✓ " if done else "  "
-        # Room for the gap (at least one cell) and the trailing space, details or not.
-        title_room = max(0, width - right_len - len(mark) - 2)
+            delegate = "@" + sanitize_line(task.delegate)
+            extras.append(Segment(delegate, base + style("task-list--delegate")))
+        marked = task.id in self.marked
+        mark = MARKED if marked else (DONE if done else "  ")
+        mark_style = base + style("task-list--marked") if marked else text_style
         title = sanitize_line(task.title)
+        notes = NOTES if task.notes.strip() else ""
+        fixed = cell_len(mark) + cell_len(notes) + 2  # the gap (at least one cell) and the end
+
+        def right_len(parts: list[Segment]) -> int:
+            return sum(cell_len(s.text) for s in parts) + max(len(parts) - 1, 0)
+
+        # Drop the details from the end (delegate, then tags) while the title does not fit.
+        while extras and width - fixed - right_len(due + extras) < cell_len(title):
+            extras.pop()
+        right = due + extras
+        # A deadline wider than half the row (a narrow pane, a long label) is cut too.
+        budget = max(0, width // 2)
+        spaced: list[Segment] = []
+        for part in right:
+            if spaced:
+                spaced.append(Segment(" ", base))  # plain gaps: a colour never bleeds into them
+            spaced.append(part)
+        length = sum(cell_len(s.text) for s in spaced)
+        if length > budget and cell_len(title) + fixed + length > width:
+            spaced = next(iter(Segment.split_and_crop_lines(spaced, max(budget - 1, 0), pad=False)))
+            spaced.append(Segment("…", base))
+            length = sum(cell_len(s.text) for s in spaced)
+        title_room = max(0, width - length - fixed)
         if cell_len(title) > title_room:
             title = set_cell_size(title, max(0, title_room - 1)) + "…" if title_room else ""
-        gap = width - len(mark) - cell_len(title) - right_len - 1
+        gap = width - cell_len(mark) - cell_len(title) - cell_len(notes) - length - 1
         return [
-            Segment(mark, text_style),
+            Segment(mark, mark_style),
             Segment(title, text_style),
+            Segment(notes, base + style("task-list--notes")),
             Segment(" " * max(gap, 1), base),
-            *right,
+            *spaced,
             Segment(" ", base),
         ]
