@@ -386,6 +386,36 @@ def test_two_task_files_synced_through_one_server_converge(
     assert synced(laptop)[shared] == ("Shared task", True, False, "2031-05-06", [], "", None)
 
 
+def test_recurrence_follow_up_wait_and_abandon_travel_between_two_files(
+    tmp_path: Path, server: RadicaleServer, config_file: Path
+) -> None:
+    laptop, desktop = tmp_path / "laptop" / "tasks.json", tmp_path / "desktop" / "tasks.json"
+    assert run_cli("add", "Pay rent every:month due:2031-01-01 !i", db=laptop).returncode == 0
+    assert run_cli("add", "Chase quote @bob follow:2031-01-05", db=laptop).returncode == 0
+    assert run_cli("add", "Later wait:2031-02-01", db=laptop).returncode == 0
+    assert run_cli("add", "Old idea !4", db=laptop).returncode == 0
+    old = tasks_by_title(laptop)["Old idea"].id
+    assert run_cli("abandon", old, "--reason", "not needed", db=laptop).returncode == 0
+    for db in (laptop, desktop):
+        out = sync(db)
+        assert out.returncode == 0, out.stderr
+
+    def practice(db: Path) -> dict[str, tuple[object, ...]]:
+        return {
+            t.title: (t.recur, t.due, t.delegate, t.follow_up, t.wait, bool(t.abandoned))
+            for t in Store(db).read().tasks
+        }
+
+    assert practice(desktop) == practice(laptop)
+    assert practice(desktop)["Pay rent"][0] == "FREQ=MONTHLY"
+    assert practice(desktop)["Old idea"][5] is True
+    # A second sync on each side changes nothing more: the rule text does not flap.
+    before = (laptop.read_bytes(), desktop.read_bytes())
+    for db in (laptop, desktop):
+        assert sync(db).returncode == 0
+    assert (laptop.read_bytes(), desktop.read_bytes()) == before
+
+
 def test_a_thousand_tasks_round_trip(
     tmp_path: Path, server: RadicaleServer, config_file: Path
 ) -> None:

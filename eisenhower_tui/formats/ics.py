@@ -56,7 +56,7 @@ PRODID = "-//eisenhower-tui//eisenhower export//EN"
 X_QUADRANT = "X-EISENHOWER-QUADRANT"
 X_DELEGATE = "X-EISENHOWER-DELEGATE"
 # The 0.2 fields as text properties: (property, task field).
-X_PRACTICE = (
+X_PRACTICE: tuple[tuple[str, str], ...] = (
     ("X-EISENHOWER-RECUR-MODE", "recur_mode"),
     ("X-EISENHOWER-SERIES", "series"),
     ("X-EISENHOWER-WAIT", "wait"),
@@ -109,7 +109,7 @@ def export_ics(tasks: Sequence[Task], now: datetime) -> bytes:
             todo.add("status", "CANCELLED")
         else:
             todo.add("status", "NEEDS-ACTION")
-        _add_practice(todo, task)
+        add_practice(todo, task)
         if task.notes:
             todo.add("description", task.notes)
         for name, value in (("created", task.created), ("last-modified", task.updated)):
@@ -120,12 +120,13 @@ def export_ics(tasks: Sequence[Task], now: datetime) -> bytes:
     return bytes(calendar.to_ical())
 
 
-def _add_practice(todo: Any, task: Task) -> None:
+def add_practice(todo: Any, task: Task) -> None:
+    """RRULE and our X- properties of the practice over weeks (also used by CalDAV sync)."""
     from icalendar import vRecur
 
     if task.recur:
         due = todo.get("due")
-        if due is not None:
+        if due is not None and todo.get("dtstart") is None:
             todo.add("dtstart", due.dt)
         todo.add("rrule", vRecur.from_ical(task.recur))
     for name, attribute in X_PRACTICE:
@@ -134,7 +135,8 @@ def _add_practice(todo: Any, task: Task) -> None:
             todo.add(name, value)
 
 
-def _practice(component: Any, zone: tzinfo) -> dict[str, Any]:
+def practice_values(component: Any, zone: tzinfo) -> dict[str, Any]:
+    """The practice fields a VTODO carries, as build_task keywords (InvalidTask if bad)."""
     values: dict[str, Any] = {a: _text(component, n).strip() or None for n, a in X_PRACTICE}
     rule = component.get("rrule")
     if rule is not None:
@@ -294,6 +296,6 @@ def _todo(component: Any, where: str, order: float, zone: tzinfo, now: datetime)
         done=done,
         created=created,
         updated=updated,
-        **_practice(component, zone),
+        **practice_values(component, zone),
     )
     return Incoming(task=task, where=where, has_id=has_id, dated=bool(updated or created))

@@ -21,7 +21,7 @@ from typing import Any
 from ..domain.escalation import escalated
 from ..i18n import _
 from ..model import Task, iso_now, parse_stamp
-from .mapping import SYNCED_FIELDS, RemoteTodo, describe, due_equal, synced_fields
+from .mapping import PRACTICE_FIELDS, SYNCED_FIELDS, RemoteTodo, describe, due_equal, synced_fields
 from .state import Item
 
 # Phone-created tasks get ids derived from their UID, so two task files syncing with the same
@@ -272,6 +272,7 @@ def _new_local(task_id: str, todo: RemoteTodo, now: datetime, horizon: timedelta
 
     fields = todo.fields
     modified = iso_now(todo.modified) if todo.modified else None
+    practice: dict[str, Any] = {name: fields.get(name) for name in PRACTICE_FIELDS}
     task = build_task(
         now=now,
         title=fields["title"],
@@ -285,6 +286,7 @@ def _new_local(task_id: str, todo: RemoteTodo, now: datetime, horizon: timedelta
         done=fields["done"],
         created=todo.created or modified,
         updated=modified,
+        **practice,
     )
     if todo.placed_by_priority:  # the rule as everywhere: a close deadline is urgent
         task = escalated(task, now, horizon)

@@ -17,8 +17,12 @@ The mapping (the README's table follows this docstring):
   Delegate, 6-9 Eliminate, none or 0 Schedule (as ``add``); the engine then escalates it by DUE.
 - reminder = a ``VALARM`` (``X-EISENHOWER-ALARM:TRUE``) with ``TRIGGER;RELATED=END`` relative
   to DUE: the lead time before a timed deadline, the reminder hour on the day of an all-day one.
+- the practice over weeks: recurrence = ``RRULE`` (a phone's own RRULE counts too), and
+  ``X-EISENHOWER-RECUR-MODE``/``-SERIES``/``-WAIT``/``-FOLLOW-UP``/``-DELEGATED``/``-ABANDONED``
+  as in the ICS export; an abandoned task is ``STATUS:CANCELLED`` (one cancelled on the phone is
+  abandoned here).
 - Every other property and component on the server copy (a phone's own alarms, sort order,
-  ``RRULE``, ``VTIMEZONE``...) is kept when we rewrite it.
+  ``VTIMEZONE``...) is kept when we rewrite it.
 """
 
 from __future__ import annotations
@@ -28,14 +32,42 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
+from ..formats.ics import X_PRACTICE, add_practice, practice_values
 from ..i18n import _
-from ..model import Quadrant, Task, clean_delegate, clean_tags, sanitize_line, sanitize_notes
+from ..model import (
+    InvalidTask,
+    Quadrant,
+    Task,
+    clean_delegate,
+    clean_tags,
+    sanitize_line,
+    sanitize_notes,
+)
 
 PRODID = "-//eisenhower-tui//sync//EN"
 
 # The fields that travel; everything else on a task (order, escalation stamps, unknown fields)
 # stays local.
-SYNCED_FIELDS = ("title", "notes", "urgent", "important", "due", "tags", "delegate", "done")
+SYNCED_FIELDS = (
+    "title",
+    "notes",
+    "urgent",
+    "important",
+    "due",
+    "tags",
+    "delegate",
+    "done",
+    # the practice over weeks: RRULE and X-EISENHOWER-* properties (see formats.ics)
+    "recur",
+    "recur_mode",
+    "series",
+    "wait",
+    "follow_up",
+    "delegated",
+    "abandoned",
+    "abandon_reason",
+)
+PRACTICE_FIELDS = SYNCED_FIELDS[8:]
 
 PRIORITY = {Quadrant.DO: 1, Quadrant.SCHEDULE: 3, Quadrant.DELEGATE: 5, Quadrant.ELIMINATE: 9}
 
@@ -59,6 +91,8 @@ _MANAGED = (
     X_DELEGATE,
     "LAST-MODIFIED",
     "DTSTAMP",
+    "RRULE",
+    *(name for name, _field in X_PRACTICE),
 )
 
 
@@ -85,6 +119,7 @@ def synced_fields(task: Task) -> dict[str, Any]:
         "tags": list(task.tags),
         "delegate": task.delegate,
         "done": task.done,
+        **{name: getattr(task, name) for name in PRACTICE_FIELDS},
     }
 
 
@@ -140,6 +175,7 @@ def todo_fields(todo: Any, zone: tzinfo) -> RemoteTodo:
         moment = completed or modified or datetime.now(UTC)
         done = moment.astimezone(UTC).isoformat(timespec="seconds")
     created = _instant(todo.get("CREATED"))
+    practice = _practice(todo, zone, status, modified)
     return RemoteTodo(
         uid=uid,
         fields={
@@ -151,6 +187,7 @@ def todo_fields(todo: Any, zone: tzinfo) -> RemoteTodo:
             "tags": clean_tags(_categories(todo.get("CATEGORIES"))),
             "delegate": clean_delegate(str(todo.get(X_DELEGATE))) if todo.get(X_DELEGATE) else None,
             "done": done,
+            **practice,
         },
         modified=modified,
         created=created.astimezone(UTC).isoformat(timespec="seconds") if created else None,
@@ -239,7 +276,30 @@ def fill_todo(todo: Any, task: Task, *, lead: timedelta, all_day_at: time, now: 
     todo.add(X_IMPORTANT, "TRUE" if task.important else "FALSE")
     if task.delegate:
         todo.add(X_DELEGATE, task.delegate)
+    if task.abandoned and not task.done:
+        todo["status"] = "CANCELLED"
+    add_practice(todo, task)
     _set_alarm(todo, task, due, lead, all_day_at)
+
+
+def _practice(todo: Any, zone: tzinfo, status: str, modified: datetime | None) -> dict[str, Any]:
+    """The practice fields of a server copy; a phone's own RRULE counts, bad values do not."""
+    from ..domain.recurrence import canonical_rrule
+
+    try:
+        found = practice_values(todo, zone)
+    except InvalidTask:
+        found = {}
+    values = {name: found.get(name) for name in PRACTICE_FIELDS}
+    if values["recur"]:
+        try:
+            values["recur"] = canonical_rrule(values["recur"])
+        except InvalidTask:
+            values["recur"] = None
+    if status == "CANCELLED" and not values["abandoned"]:  # cancelled on the phone
+        moment = modified or datetime.now(UTC)
+        values["abandoned"] = moment.astimezone(UTC).isoformat(timespec="seconds")
+    return values
 
 
 def _set_alarm(todo: Any, task: Task, due: Any, lead: timedelta, all_day_at: time) -> None:
