@@ -6,7 +6,8 @@ or, for an all-day deadline, whose day has reached the reminder hour (``[notify]
 What was shown is remembered in ``<tasks>.notified.json`` beside the task file (atomic, 0600),
 keyed by task id and deadline: a changed deadline rings again, a second run rings nothing.
 A deadline passed more than a day ago is not announced late (a laptop back from a week away
-would otherwise ring for everything).
+would otherwise ring for everything). A delegated task whose follow-up day has passed rings once
+per follow-up date ("Follow up with Bob: ..."); a check-in moves the date, so it can ring again.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class Reminder:
     key: str
     task: Task
     due: datetime
+    follow_up: bool = False  # a delegated task whose follow-up day has passed
 
 
 def state_path(db: Path) -> Path:
@@ -78,6 +80,33 @@ def due_reminders(
     return sorted(found, key=lambda r: r.due)
 
 
+def follow_up_reminders(tasks: Iterable[Task], now: datetime, already: set[str]) -> list[Reminder]:
+    """Delegated tasks whose follow-up day has passed, once per follow-up date (pure)."""
+    from .domain.followup import follow_up_overdue
+
+    found = []
+    for task in tasks:
+        key = f"{task.id}|follow|{task.follow_up}"
+        if key in already or not follow_up_overdue(task, now):
+            continue
+        try:
+            when = due_instant(task.follow_up or "", now.tzinfo)
+        except (ValueError, OverflowError):
+            continue
+        found.append(Reminder(key, task, when, follow_up=True))
+    return sorted(found, key=lambda r: r.due)
+
+
+def _live_keys(tasks: Iterable[Task]) -> set[str]:
+    keys = set()
+    for task in tasks:
+        if task.is_open and task.due:
+            keys.add(f"{task.id}|{task.due}")
+        if task.is_open and task.delegate and task.follow_up:
+            keys.add(f"{task.id}|follow|{task.follow_up}")
+    return keys
+
+
 def message_for(reminder: Reminder, now: datetime) -> tuple[str, str]:
     """(summary, body) of a notification; the title cleaned of anything a terminal or a
     notification daemon would interpret."""
@@ -85,6 +114,10 @@ def message_for(reminder: Reminder, now: datetime) -> tuple[str, str]:
 
     task = reminder.task
     title = sanitize_line(task.title) or "?"
+    if reminder.follow_up:
+        who = sanitize_line(task.delegate or "")
+        summary = _("Follow up with {who}: {title}").format(who=who, title=title)
+        return summary, _("Eisenhower: follow-up due {day}").format(day=task.follow_up)
     when = humanize_due(task.due or "", now)
     if reminder.due <= now:
         summary = _("Overdue: {title}").format(title=title)
@@ -139,6 +172,7 @@ def cmd_notify(store: Any, config: Any, now: datetime | None = None) -> int:
         all_day_at=config.notify_all_day_at,
         already=set(shown),
     )
+    reminders += follow_up_reminders(tasks, moment, set(shown))
     missing_notifier = False
     for reminder in reminders:
         summary, body = message_for(reminder, moment)
@@ -153,7 +187,7 @@ def cmd_notify(store: Any, config: Any, now: datetime | None = None) -> int:
             file=sys.stderr,
         )
     # Forget keys of tasks gone, done or moved to another deadline: the file stays small.
-    live = {f"{t.id}|{t.due}" for t in tasks if t.is_open and t.due}
+    live = _live_keys(tasks)
     kept = {key: stamp for key, stamp in shown.items() if key in live}
     if reminders or kept != load_state(path):
         payload = json.dumps({"shown": kept}, sort_keys=True, indent=1).encode() + b"\n"

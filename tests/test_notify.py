@@ -61,6 +61,25 @@ def test_a_deadline_in_ten_minutes_is_notified_once(db: Path, fake_notify_send: 
     assert tasks["Join the call"].id in state.read_text()
 
 
+def test_an_overdue_follow_up_rings_once_per_follow_up_date(
+    db: Path, fake_notify_send: Path
+) -> None:
+    yesterday = (datetime.now().astimezone() - timedelta(days=1)).date().isoformat()
+    assert run_cli("add", f"Chase the quote @bob follow:{yesterday}", db=db).returncode == 0
+    assert run_cli("add", "Not delegated", db=db).returncode == 0
+
+    first = run_cli("notify", db=db)
+    second = run_cli("notify", db=db)
+
+    assert first.returncode == 0, first.stderr
+    calls = calls_of(fake_notify_send)
+    assert len(calls) == 1 and "Follow up with bob: Chase the quote" in calls[0][-2]
+    assert second.stdout == ""
+    (task,) = [t for t in Store(db).read().tasks if t.delegate]
+    assert run_cli("follow", task.id, yesterday, db=db).returncode == 0  # same day: quiet
+    assert run_cli("notify", db=db).stdout == ""
+
+
 def test_a_new_deadline_for_the_same_task_rings_again(db: Path, fake_notify_send: Path) -> None:
     run_cli("add", "Dentist", db=db)
     task = Store(db).read().tasks[0]
