@@ -122,3 +122,19 @@ async def test_a_corrupted_file_is_reported_and_not_overwritten(db: Path) -> Non
         assert "Safe" in titles(app, Quadrant.DO)  # still showing the last good state
         assert matrix(app).tasks
     assert db.read_bytes() == corrupt
+
+
+async def test_a_deleted_task_file_is_said_and_the_matrix_keeps_showing_its_tasks(db: Path) -> None:
+    app = make_app(db, [task("Still here", Quadrant.DO)], poll_interval=0.05)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await pilot.pause()
+        moved = db.with_name("elsewhere.json")
+        db.rename(moved)
+        assert await wait_for(pilot, lambda: "gone" in screen_text(app), timeout=3)
+        assert titles(app, Quadrant.DO) == ["Still here"]
+        notes = [n for n in app._notifications if "gone" in n.message]
+        await pilot.pause(0.3)
+        assert len([n for n in app._notifications if "gone" in n.message]) == len(notes) == 1
+        moved.rename(db)  # back again: read as usual
+        Store(db).add(task("Added while away", Quadrant.DO))
+        assert await wait_for(pilot, lambda: "Added while away" in titles(app, Quadrant.DO))

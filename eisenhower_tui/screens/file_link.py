@@ -122,6 +122,21 @@ class FileLink(ConflictCopies, SyncLink):
         self._reloading = False
         if self.pending_writes:
             return  # our own queued writes would be undone on screen; the next poll re-reads
+        if snapshot.signature is None and self.board.tasks:
+            # The file was deleted or moved away: an empty matrix would look like lost tasks.
+            # Keep showing what it held, say so once, and read it again when it is back.
+            self.known_signature = None
+            self.notify(
+                _(
+                    "The task file {path} is gone (deleted or moved). The matrix still shows "
+                    "what it held; put the file back, or `eisenhower restore` a backup."
+                ).format(path=sanitize_line(str(self.store.path))),
+                title=_("Task file missing"),
+                severity="error",
+                timeout=30,
+                markup=False,
+            )
+            return
         self._load(snapshot)  # each pane keeps its cursor on the task it was on
 
     def _reload_failed(self, error: StoreError) -> None:
