@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .i18n import _, using_language
-from .model import DEFAULT_HORIZON, InvalidTask, Quadrant
+from .model import DEFAULT_HORIZON, InvalidTask, Quadrant, sanitize_line
 from .paths import default_config_path
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -216,8 +216,15 @@ def key_name(key: str) -> str:
 def load_config(path: Path | None = None) -> Config:
     """Read the config file if there is one; every problem becomes a warning naming it.
 
-    The warnings are in the language the settings choose, though none is set globally here.
+    The warnings are in the language the settings choose, though none is set globally here,
+    and hold no escape sequence: they quote keys and values from a file anyone may have written.
     """
+    config = _load_config(path)
+    config.warnings = [sanitize_line(warning) for warning in config.warnings]
+    return config
+
+
+def _load_config(path: Path | None) -> Config:
     path = path or default_config_path()
     config = Config(path=path, language=language_from_env())
     try:

@@ -267,3 +267,12 @@ async def test_the_chosen_theme_is_remembered_for_the_next_start(tmp_path: Path,
     async with second.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert second.theme == "nord"
+
+
+def test_config_warnings_quote_keys_without_their_escape_sequences(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('"bad\\u001b]0;pwned\\u0007key" = 1\n', encoding="utf-8")
+    result = run_cli("list", db=tmp_path / "t.json", env={"EISENHOWER_CONFIG": str(path)})
+    assert result.returncode == 0
+    assert "unknown setting 'bad" in result.stderr
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
