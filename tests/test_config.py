@@ -276,3 +276,6 @@ def test_config_warnings_quote_keys_without_their_escape_sequences(tmp_path: Pat
     assert result.returncode == 0
     assert "unknown setting 'bad" in result.stderr
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    # Clean at the source too: the matrix shows the same warnings in a notification.
+    (warning,) = load_config(path).warnings
+    assert "\x1b" not in warning and "\x07" not in warning and "bad" in warning
