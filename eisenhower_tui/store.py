@@ -17,19 +17,23 @@ Readers need no lock: ``os.replace`` is atomic, so a reader sees one whole file 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import orjson
-from tinydb import TinyDB
-from tinydb.storages import Storage
+
+# TinyDB itself (about 6 ms of imports) and the stdlib json (a fallback for the few files orjson
+# refuses) are imported where they are used: `eisenhower add` needs neither.
+if TYPE_CHECKING:
+    from tinydb import TinyDB
 
 from .files import (
     HeldLock,
@@ -201,6 +205,8 @@ def _decode(
     try:
         data = orjson.loads(raw)
     except orjson.JSONDecodeError:
+        import json
+
         try:  # orjson refuses a few things the stdlib takes (integers past 64 bits, surrogates)
             data = json.loads(raw)
             # orjson refuses every lone surrogate, so only this slower path needs the walk.
@@ -208,12 +214,79 @@ def _decode(
         except (ValueError, RecursionError) as exc:
             why = _("it is not valid JSON ({error})").format(error=exc)
             raise CorruptFileError(_unreadable(path, why)) from None
-    _check_shape(data, path, check_records=check_records)
-    _mend_records(data, repairs if repairs is not None else Repairs())
+    tasks = data.get("tasks") if data.__class__ is dict else None
+    scan = _scan_records(tasks) if tasks.__class__ is dict else None
+    _check_shape(data, path, check_records=check_records, scan=scan)
+    _mend_records(data, repairs if repairs is not None else Repairs(), scan)
     return data
 
 
-def _mend_records(data: dict[str, Any], repairs: Repairs) -> None:
+@dataclass(slots=True)
+class _Scan:
+    """What one C-speed pass over the tasks table found (see :func:`_scan_records`)."""
+
+    records: list[dict[str, Any]]  # the entries that are objects
+    shapes_ok: bool  # every entry passes the record check of _check_shape
+    long_text: bool  # a title or a note over its cap: the mend loop must run
+    duplicate_ids: bool  # two records share a task id: the mend loop must run
+
+
+_NONE_TYPE = type(None)
+
+
+def _scan_records(tasks: dict[str, Any]) -> _Scan:
+    """The record check and the search for what needs mending, in one pass of C-level maps.
+
+    This runs on every read and every write of the file (the 10k ``add`` spent about 15 ms in
+    the Python loops it replaces). ``shapes_ok`` False does not mean an error: the exact,
+    slower loop of :func:`_check_shape` then decides and words the message.
+    """
+    values = list(tasks.values())
+    if set(map(type, values)) <= {dict}:
+        records: list[dict[str, Any]] = values
+        entries_ok = True
+    else:
+        records = [r for r in values if r.__class__ is dict]
+        entries_ok = False
+    get = dict.get
+    ids: list[Any] = list(map(get, records, repeat("id")))
+    titles: list[Any] = list(map(get, records, repeat("title")))
+    notes: list[Any] = list(map(get, records, repeat("notes")))
+    id_types = set(map(type, ids))
+    title_types = set(map(type, titles))
+    tag_types = set(map(type, map(get, records, repeat("tags"))))
+    shapes_ok = (
+        entries_ok
+        and id_types <= {str}
+        and title_types <= {str}
+        and tag_types <= {list, _NONE_TYPE}
+        and _all_doc_ids(tasks)
+    )
+    if not title_types <= {str}:
+        titles = list(filter(_is_str, titles))
+    if not set(map(type, notes)) <= {str}:
+        notes = list(filter(_is_str, notes))
+    long_text = (
+        max(map(len, titles), default=0) > MAX_TITLE or max(map(len, notes), default=0) > MAX_NOTES
+    )
+    if not id_types <= {str}:
+        ids = list(filter(_is_str, ids))  # the others are refused by the checks
+    return _Scan(records, shapes_ok, long_text, len(set(ids)) != len(ids))
+
+
+def _all_doc_ids(table: dict[str, Any]) -> bool:
+    """``all(map(_is_doc_id, table))`` at C speed for the usual case (plain numbers)."""
+    if not table:
+        return True
+    joined = "".join(table)
+    if not (joined.isdigit() and joined.isascii()) or min(map(len, table)) == 0:
+        return False
+    if "0" in set(map(itemgetter(0), table)):  # "0" is a document id, "01" is not
+        return all(map(_is_doc_id, table))
+    return True
+
+
+def _mend_records(data: dict[str, Any], repairs: Repairs, scan: _Scan | None = None) -> None:
     """Cap texts too long to handle and keep one record per task id, counting in ``repairs``.
 
     A 10 MB title made every key press take seconds: titles are cut to the SPEC's 500
@@ -224,15 +297,11 @@ def _mend_records(data: dict[str, Any], repairs: Repairs) -> None:
     tasks = data.get("tasks")
     if tasks.__class__ is not dict:
         return
-    # Quick scans first (this runs on every load of a 50,000-task file); the slow loops below
-    # run only when one finds something.
-    records = [r for r in tasks.values() if r.__class__ is dict]
-    titles: list[Any] = [r.get("title") for r in records]
-    notes: list[Any] = [r.get("notes") for r in records]
-    if max(map(len, filter(_is_str, titles)), default=0) > MAX_TITLE or (
-        max(map(len, filter(_is_str, notes)), default=0) > MAX_NOTES
-    ):
-        for record in records:
+    # The scan first (this runs on every load of a 50,000-task file); the slow loops below run
+    # only when it found something.
+    scan = scan or _scan_records(tasks)
+    if scan.long_text:
+        for record in scan.records:
             title, note = record.get("title"), record.get("notes")
             if title.__class__ is str and len(title) > MAX_TITLE:
                 record["title"] = title[: MAX_TITLE - 1] + "\u2026"
@@ -240,8 +309,7 @@ def _mend_records(data: dict[str, Any], repairs: Repairs) -> None:
             if note.__class__ is str and len(note) > MAX_NOTES:
                 record["notes"] = note[: MAX_NOTES - 1] + "\u2026"
                 repairs.cut += 1
-    ids = list(filter(_is_str, [r.get("id") for r in records]))  # others are refused later
-    if len(set(ids)) == len(ids):
+    if not scan.duplicate_ids:
         return
     seen: dict[str, str] = {}
     duplicates: list[str] = []
@@ -288,6 +356,8 @@ def _encode(data: dict[str, Any]) -> bytes:
         return orjson.dumps(data, option=orjson.OPT_APPEND_NEWLINE)
     except TypeError:  # orjson.JSONEncodeError: integers past 64 bits, lone surrogates
         pass
+    import json
+
     try:
         return json.dumps(data, ensure_ascii=False).encode() + b"\n"
     except UnicodeEncodeError:
@@ -304,7 +374,9 @@ def _unreadable(path: Path, why: str) -> str:
     ).format(path=path, why=why, backups=backup_dir(path))
 
 
-def _check_shape(data: Any, path: Path, *, check_records: bool = True) -> None:
+def _check_shape(
+    data: Any, path: Path, *, check_records: bool = True, scan: _Scan | None = None
+) -> None:
     if not isinstance(data, dict):
         why = _("it is not a TinyDB document (no top object)")
         raise CorruptFileError(_unreadable(path, why))
@@ -319,8 +391,8 @@ def _check_shape(data: Any, path: Path, *, check_records: bool = True) -> None:
     # A reader checks each record as it builds it (see Store.read); a writer checks them all
     # before it may replace the file.
     tasks = data.get("tasks", {}) if check_records else {}
-    # One tight loop (this runs on every write of a 50,000-task file); the message is worked
-    # out only for the entry that fails.
+    if tasks and (scan or _scan_records(tasks)).shapes_ok:
+        tasks = {}  # the scan proved every entry right; the loop below words what is wrong
     for doc_id, record in tasks.items():
         if record.__class__ is not dict or not _is_doc_id(doc_id):
             why = _("task entry '{entry}' has the wrong shape").format(entry=doc_id)
@@ -376,8 +448,11 @@ MIGRATIONS: dict[int, Callable[[dict[str, Any]], None]] = {
 }
 
 
-class _MemoryStorage(Storage):
-    """Hands TinyDB the data read under the lock; writes stay in memory until commit."""
+class _MemoryStorage:
+    """Hands TinyDB the data read under the lock; writes stay in memory until commit.
+
+    TinyDB only calls ``read`` and ``write`` (its ``Storage`` base class is an interface).
+    """
 
     def __init__(self, data: dict[str, Any]) -> None:
         self.data = data
@@ -416,10 +491,11 @@ class _Loaded:
 class Txn:
     """Task operations inside one locked read-modify-write, addressed by uuid.
 
-    New tasks go in through TinyDB's ``Table.insert_multiple``, which allocates document ids
-    by TinyDB's rules. Changes to existing tasks replace the record in the table's dict in
-    place, as ``Table.update`` does, minus the copy of the whole table it makes on each call
-    (70 ms per key press at 50,000 tasks).
+    New tasks get document ids by TinyDB's rule (the largest id plus one, see
+    :meth:`_insert_records`); changes to existing tasks replace the record in the table's
+    dict in place, as ``Table.update`` does, minus the copy of the whole table it makes on each
+    call (70 ms per key press at 50,000 tasks). ``db`` is TinyDB itself on the same data, for
+    anything else.
     """
 
     def __init__(self, data: dict[str, Any], now: datetime) -> None:
@@ -427,8 +503,16 @@ class Txn:
         self.now = now
         self.dirty = False
         self._storage = _MemoryStorage(data)
-        self.db = TinyDB(storage=lambda: self._storage)
+        self._db: TinyDB | None = None
         self._doc_ids: dict[str, str] | None = None
+
+    @property
+    def db(self) -> TinyDB:
+        if self._db is None:
+            from tinydb import TinyDB
+
+            self._db = TinyDB(storage=lambda: self._storage)
+        return self._db
 
     @property
     def records(self) -> dict[str, dict[str, Any]]:
@@ -471,18 +555,31 @@ class Txn:
             else:
                 self.records[doc_id] = task.to_record()
         if new:
-            table = self.db.table("tasks", cache_size=0)
-            ids = table.insert_multiple(t.to_record() for t in new)
+            ids = self._insert_records([t.to_record() for t in new])
             for task, new_id in zip(new, ids, strict=True):
-                index[task.id] = str(new_id)
+                index[task.id] = new_id
         self.dirty = True
 
     def insert(self, tasks: Iterable[Task]) -> None:
         """Add tasks that are new (fresh uuids): no lookup of existing ids, one table insert."""
-        table = self.db.table("tasks", cache_size=0)
-        table.insert_multiple(t.to_record() for t in tasks)
+        self._insert_records([t.to_record() for t in tasks])
         self._doc_ids = None
         self.dirty = True
+
+    def _insert_records(self, records: list[dict[str, Any]]) -> list[str]:
+        """Store ``records`` under new document ids; TinyDB's rule (``Table._get_next_id``):
+        one more than the largest id in the table, 1 in an empty one.
+
+        Done here rather than through ``Table.insert_multiple``, which turns every key of the
+        table into an int and back (twice) to add one record: 5 ms of a 10k ``add``. The file
+        is the same; test_tinydb_itself_reads_the_file opens it with TinyDB.
+        """
+        table = self.records
+        # Every key is a checked document id (_check_shape), so int() cannot fail.
+        next_id = max(map(int, table), default=0) + 1
+        ids = [str(next_id + offset) for offset in range(len(records))]
+        table.update(zip(ids, records, strict=True))
+        return ids
 
     def delete(self, task_id: str) -> Task:
         """Leave a tombstone so a sync tool cannot silently resurrect the task."""
@@ -863,10 +960,38 @@ class Store:
         if self._backed_up_on == today.isoformat():
             return False
         self._backed_up_on = today.isoformat()
-        if any(b.reason == "daily" and b.taken.date() == today for b in self.backup_infos()):
+        if self._has_daily_backup(today):
             return False
         self._write_backup(raw, "daily")
         return True
+
+    def _has_daily_backup(self, today: date) -> bool:
+        """Whether a daily backup of ``today`` exists, as :meth:`backup_infos` would say.
+
+        By name alone: the regex and strptime of ``backup_infos`` over every backup cost each
+        one-shot ``add`` about 1.5 ms (strptime's import is most of it).
+        """
+        try:
+            names = os.listdir(backup_dir(self.path))
+        except (FileNotFoundError, NotADirectoryError):
+            return False
+        prefix = f"{self.path.stem}.{today:%Y%m%d}-"
+        ending = f"-daily{self.path.suffix or '.json'}"
+        for name in names:
+            if not (name.startswith(prefix) and name.endswith(ending)):
+                continue
+            middle = name[len(prefix) : -len(ending)]  # HHMMSS, then -<n> if any
+            clock, counter = middle[:6], middle[6:]
+            if not (clock.isdigit() and clock.isascii()):
+                continue
+            if counter and not (counter[0] == "-" and counter[1:].isdigit() and counter.isascii()):
+                continue
+            try:
+                time(int(clock[:2]), int(clock[2:4]), int(clock[4:]))
+            except ValueError:
+                continue
+            return True
+        return False
 
     def _write_backup(self, raw: bytes, reason: str) -> Path:
         """A new backup; never over another one (two restores in one second keep both).
