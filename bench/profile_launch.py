@@ -105,14 +105,14 @@ def launch_matrix(db: Path, size: tuple[int, int]) -> None:
         from eisenhower_tui import cli
     with phase("config + i18n"):
         config = cli._config()
-    with phase("Store.read() before the UI (validation read in run_tui)"):
+    with phase("Store.read() before the UI (run_tui; the matrix starts from it)"):
         from eisenhower_tui.store import Store
 
-        store = Store(db)
-        store.read()
+        store = Store(db, keep_last_version=True)
+        snapshot = store.read()
     with phase("import eisenhower_tui.app (Textual, screens, widgets)"):
         from eisenhower_tui.app import EisenhowerApp
-    app = EisenhowerApp(store, config=config, remember_theme=False)
+    app = EisenhowerApp(store, config=config, remember_theme=False, initial=snapshot)
     run_headless(app, size)
 
 
@@ -304,13 +304,17 @@ def profile_memory(db: Path, size: tuple[int, int], top: int) -> None:
     from eisenhower_tui import cli, store
 
     config = cli._config()
+    # As run_tui: the file is read before the UI is imported, and the app starts from it.
+    the_store = store.Store(db, keep_last_version=True)
+    snapshot = the_store.read()
+    print(f"Store.read() (the matrix starts from it) | {status()}")
     from eisenhower_tui.app import EisenhowerApp
 
     print(f"imports (eisenhower_tui.app, Textual) | {status()}")
-    the_store = store.Store(db)
-    the_store.read()  # run_tui reads the file once before the UI, to fail early
-    print(f"validation Store.read() (result dropped) | {status()}")
-    app = EisenhowerApp(the_store, config=config, remember_theme=False, poll_interval=None)
+    app = EisenhowerApp(
+        the_store, config=config, remember_theme=False, poll_interval=None, initial=snapshot
+    )
+    del snapshot
     snapshots: dict[str, Any] = {}
     original_encode = store._encode
 

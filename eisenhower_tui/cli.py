@@ -574,7 +574,9 @@ def run_tui(args: argparse.Namespace) -> int:
         # In the matrix a feed failure goes to store.warnings: stderr would tear the screen.
         feed_warnings: list[str] = []
         hook = feed_writer(config, warn=feed_warnings.append)
-        store = Store(resolve_db_path(getattr(args, "db", None)), after_write=hook)
+        # keep_last_version: the writer's first save starts from this very read (see Store).
+        path = resolve_db_path(getattr(args, "db", None))
+        store = Store(path, after_write=hook, keep_last_version=True)
         store.warnings = feed_warnings
     snapshot = store.read()  # the matrix starts from this read: the file is parsed once
     from .app import EisenhowerApp
