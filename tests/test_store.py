@@ -720,6 +720,22 @@ def test_a_store_starting_from_its_read_of_an_old_file_backs_it_up_before_migrat
     assert json.loads(path.read_bytes())["meta"]["1"]["schema_version"] == 1
 
 
+def test_a_long_lived_store_finds_every_task_it_wrote_in_its_next_writes(tmp_path: Path) -> None:
+    """The matrix's store carries its id index from one write to the next; a task inserted,
+    changed or deleted in one write is found (or not) by the following ones."""
+    path = tmp_path / "tasks.json"
+    store = Store(path, keep_last_version=True)
+    first, second = new_task("First", Quadrant.DO), new_task("Second", Quadrant.DO)
+    store.add(first)
+    store.update(first.id, lambda t: setattr(t, "title", "First, changed"))
+    store.apply(lambda txn: txn.put_many([second]))
+    store.update(second.id, lambda t: setattr(t, "title", "Second, changed"))
+    store.apply(lambda txn: txn.delete(first.id))
+    with pytest.raises(UnknownId):
+        store.update(first.id, lambda t: setattr(t, "title", "gone"))
+    assert [t.title for t in Store(path).read().tasks] == ["Second, changed"]
+
+
 def test_a_large_file_is_written_in_slices_that_make_the_same_bytes(tmp_path: Path) -> None:
     """Saves stream the tasks table in slices (memory at 50,000 tasks); the file is the
     compact document TinyDB and orjson would write in one go."""
