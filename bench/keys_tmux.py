@@ -205,8 +205,10 @@ def main(argv: list[str] | None = None) -> int:
             rows.append((label, changes, sends, captures, control))
     load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"key `{args.key}`, {args.reps} presses per row, medians in ms; load average {load}\n")
-    print("| program | process harness: key → first change | `send-keys` process alone "
-          "| one `capture-pane` process | control-mode harness: key → first change |")
+    print(
+        "| program | process harness: key → first change | `send-keys` process alone "
+        "| one `capture-pane` process | control-mode harness: key → first change |"
+    )
     print("| --- | ---: | ---: | ---: | ---: |")
     for label, changes, sends, captures, control in rows:
         print(f"| {label} | {ms(changes)} | {ms(sends)} | {ms(captures)} | {ms(control)} |")
