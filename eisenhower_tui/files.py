@@ -29,6 +29,7 @@ __all__ = [
     "fsync_folder",
     "make_private_folders",
     "read_given_file",
+    "read_pieces",
     "read_regular_file",
     "remove_stale_temp_files",
     "write_atomic",
@@ -131,6 +132,13 @@ def read_regular_file(
         os.close(fd)
 
 
+def read_pieces(path: Path, size: int = 1 << 20) -> Iterator[bytes]:
+    """The bytes of ``path`` a piece at a time (a copy that never holds the whole file)."""
+    with open(path, "rb") as handle:
+        while piece := handle.read(size):
+            yield piece
+
+
 def read_given_file(path: Path, cannot: Callable[[str], str]) -> bytes:
     """The bytes of a file the user named (an import, a conflict copy), or InvalidTask (exit 2).
 
@@ -219,7 +227,7 @@ def write_atomic(
     fsync_folder(folder)
 
 
-def write_exclusive(name_for: Callable[[int], Path], payload: bytes, *, temp_prefix: str) -> Path:
+def write_exclusive(name_for: Callable[[int], Path], payload: Payload, *, temp_prefix: str) -> Path:
     """Write ``payload`` under the first of ``name_for(0)``, ``name_for(1)``... that is free.
 
     Never replaces an existing file: the whole content is written and fsynced to a temp file,

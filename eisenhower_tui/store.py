@@ -44,6 +44,7 @@ from .files import (
     exclusive_lock,
     make_private_folders,
     read_given_file,
+    read_pieces,
     read_regular_file,
     remove_stale_temp_files,
     write_atomic,
@@ -944,9 +945,10 @@ class Store:
         self._cache = None  # the data is about to change; it is cached again once written
         migrated = self._migrate(data, raw)
         loaded = _Loaded(raw, existed, read_signature, data, repairs, migrated, checksum)
-        if not repairs and self._backed_up_on == self._today().isoformat():
-            # No backup can want the bytes now: 18 MB at 50,000 tasks, not kept through the
-            # encode and the write (the write path held two whole copies of the file).
+        if not repairs:
+            # Only the backup of a file that had to be mended needs these very bytes (the
+            # daily one copies the file, which the lock keeps as read): 18 MB at 50,000 tasks
+            # not kept through the encode and the write.
             loaded.raw = None
         return Txn(data, self.clock(), doc_ids if not migrated else None), loaded
 
@@ -1118,11 +1120,8 @@ class Store:
         self._backed_up_on = today.isoformat()
         if self._has_daily_backup(today):
             return False
-        # The bytes were let go if the day had a backup when the transaction began (it has
-        # just turned midnight): under the lock the file is still the one read.
-        raw = loaded.raw if loaded.raw is not None else self._read_file()[0]
-        if raw is not None:
-            self._write_backup(raw, "daily")
+        # Copied from the file a megabyte at a time: under the lock it is the one read.
+        self._write_backup(loaded.raw or read_pieces(self.path), "daily")
         return True
 
     def _has_daily_backup(self, today: date) -> bool:
@@ -1153,7 +1152,7 @@ class Store:
             return True
         return False
 
-    def _write_backup(self, raw: bytes, reason: str) -> Path:
+    def _write_backup(self, raw: Payload, reason: str) -> Path:
         """A new backup; never over another one (two restores in one second keep both).
 
         The 7 newest daily backups are kept, and apart from them the 7 newest of the others
