@@ -53,7 +53,7 @@ def phase(name: str) -> Iterator[None]:
 
 
 def print_phases() -> None:
-    total = sum(seconds for _name, seconds in PHASES)
+    total = sum(seconds for name, seconds in PHASES if not name.startswith("  "))
     print("phase | ms | share")
     print("--- | ---: | ---:")
     for name, seconds in PHASES:
@@ -155,10 +155,47 @@ def run_headless(app: Any, size: tuple[int, int]) -> None:
 def profile_add(db: Path) -> None:
     with phase("import eisenhower_tui.cli"):
         from eisenhower_tui import cli
+    steps = store_steps() if os.environ.get("PROFILE_STEPS") else {}
     with phase("cli.main(['--db', F, 'add', TEXT])"):
         code = cli.main(["--db", str(db), "add", ADD_TEXT])
     if code:
         raise SystemExit(f"add failed with {code}")
+    for name, seconds in steps.items():
+        PHASES.append((f"  of which: {name}", seconds))
+
+
+def store_steps() -> dict[str, float]:
+    """Time the steps of a store transaction by wrapping the functions that do them (the
+    profiler would distort these C-heavy steps, and the listing would not group them)."""
+    import functools
+
+    from eisenhower_tui import files, store
+
+    spent: dict[str, float] = {}
+
+    def timed(owner: Any, attribute: str, label: str) -> None:
+        original = getattr(owner, attribute)
+
+        @functools.wraps(original)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                spent[label] = spent.get(label, 0.0) + time.perf_counter() - start
+
+        setattr(owner, attribute, wrapper)
+
+    timed(store.Store, "_read_file", "read the file (under the lock)")
+    timed(store, "_parse_in_slices", "parse (orjson)")
+    timed(store, "_scan_records", "check + find what to mend (one scan)")
+    timed(store.Txn, "insert", "insert the record")
+    timed(store.Store, "_daily_backup", "daily backup check")
+    timed(store.Store, "_remove_stale_temp_files", "stale temp files")
+    timed(files, "_write_temp", "encode + write + fsync the temp file")
+    timed(files, "fsync_folder", "fsync the folder")
+    timed(os, "fsync", "(the fsync calls of the two above)")
+    return spent
 
 
 # --- keys -----------------------------------------------------------------------------------------
@@ -422,8 +459,9 @@ def main(argv: list[str] | None = None) -> int:
         backup = db.with_name("pristine.json")
         backup.write_bytes(db.read_bytes())
         subprocess.run(
-            [sys.executable, __file__, args.what, "--phases-only", "--db", str(db)], check=True
-        )
+            [sys.executable, __file__, args.what, "--phases-only", "--db", str(db)],
+            check=True, env=dict(os.environ, PROFILE_STEPS="1"),
+        )  # fmt: skip
         db.write_bytes(backup.read_bytes())
         profile = cProfile.Profile()
         profile.enable()
