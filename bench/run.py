@@ -664,13 +664,24 @@ def load_average() -> str:
 NOTES = """\
 - **Medians** over the runs (n); memory rows show the **peak** over their sessions. Times that
   go through tmux are upper bounds: a figure is taken when the poll that saw the change returns.
+- **Ratio**: the row's figure divided by the figure of the row it names, measured in the same
+  run (a baseline, or the same row at 10k for the 50k and 100k rows), so it does not depend on
+  how fast the machine is. Budgets written "≤ r × row" are checked on that ratio; the others
+  are absolute (key latency, writes, memory) and their ratio is shown for information.
+- **Floor** (`bench/add_floor.py`): the same one-task add done with only the steps SPEC
+  section 3 requires (lock, re-read, parse, next id, encode, temp file, fsync, rename, folder
+  fsync) in the same interpreter: what Python itself costs for an add at 10k.
+- **Key baseline** (`bench/key_echo_app.py`): a one-line Textual app that repaints on every
+  key, timed like the cursor row; what Textual and tmux cost any key.
+- **100k rows** are informational: one launch, cursor and move sessions, their memory.
 - **Short commands** (`add`, `list --json`, `python -c pass`, `task add`): wall time of the real
   process (`subprocess.run`, output to /dev/null) after one untimed warm-up run, via
   bench/cli.py's `time_runs`. `add` restores the pristine file before each run, outside the
   timing. Error: process start jitter, a few ms on a quiet machine.
 - **Taskwarrior** runs on a temporary `TASKRC`/`TASKDATA` holding 10k pending tasks brought in
   by `task import` (the same generator's titles, tags and deadlines), with
-  `rc.confirmation=off rc.verbose=nothing`; each run adds one task (`+bench due:fri
+  `rc.confirmation=off rc.verbose=nothing`; `task export` (all 10k as JSON, the baseline of
+  `list --json`) is timed first, then each `task add` run adds one task (`+bench due:fri
   priority:H`), so the file grows by one task per run.
 - **Launch** rows: from just before tmux is asked for a new detached session (120x40, or 60x5
   for capture) running `exec <command>` until `capture-pane -p`, polled every
@@ -730,9 +741,10 @@ def write_doc(
 ) -> None:
     text = f"""# Performance
 
-The budget from the issue "Fast at 10,000 and 50,000 tasks", measured by `bench/run.py`.
-Figures are medians (memory: the peak) with the budget beside each; baselines are measured in the
-same run, so the relative budgets (× empty Textual app, ≤ Taskwarrior) compare like with like.
+The budgets of the issues "Fast at 10,000 and 50,000 tasks" and "Performance round 2",
+measured by `bench/run.py`. Figures are medians (memory: the peak) with the budget beside each;
+baselines are measured in the same run and the ratio column divides by them (or by the same row
+at 10k), so the ratios compare like with like on any machine.
 
 {table}
 
@@ -758,7 +770,9 @@ Taskwarrior optional:
 `--quick` is a one-minute smoke run with fewer repetitions; `--runs N` sets the repetitions of
 the fast rows and launches; `--write-doc` rewrites this file. Where the time goes:
 `python bench/profile_launch.py matrix|capture|empty|add|keys|memory --size 10000` prints
-phase timings and cProfile listings (or memory by phase) for one of the rows.
+phase timings and cProfile listings (or memory by phase) for one of the rows;
+`python bench/keys_tmux.py` times keys through a process-per-command tmux harness beside the
+control-mode one; `python bench/before_after.py OLD_PACKAGE_DIR` compares two versions in one run.
 
 ## Notes
 
