@@ -53,7 +53,7 @@ def phase(name: str) -> Iterator[None]:
 
 
 def print_phases() -> None:
-    total = sum(seconds for _name, seconds in PHASES)
+    total = sum(seconds for name, seconds in PHASES if not name.startswith("  "))
     print("phase | ms | share")
     print("--- | ---: | ---:")
     for name, seconds in PHASES:
@@ -105,14 +105,14 @@ def launch_matrix(db: Path, size: tuple[int, int]) -> None:
         from eisenhower_tui import cli
     with phase("config + i18n"):
         config = cli._config()
-    with phase("Store.read() before the UI (validation read in run_tui)"):
+    with phase("Store.read() before the UI (run_tui; the matrix starts from it)"):
         from eisenhower_tui.store import Store
 
-        store = Store(db)
-        store.read()
+        store = Store(db, keep_last_version=True)
+        snapshot = store.read()
     with phase("import eisenhower_tui.app (Textual, screens, widgets)"):
         from eisenhower_tui.app import EisenhowerApp
-    app = EisenhowerApp(store, config=config, remember_theme=False)
+    app = EisenhowerApp(store, config=config, remember_theme=False, initial=snapshot)
     run_headless(app, size)
 
 
@@ -155,10 +155,47 @@ def run_headless(app: Any, size: tuple[int, int]) -> None:
 def profile_add(db: Path) -> None:
     with phase("import eisenhower_tui.cli"):
         from eisenhower_tui import cli
+    steps = store_steps() if os.environ.get("PROFILE_STEPS") else {}
     with phase("cli.main(['--db', F, 'add', TEXT])"):
         code = cli.main(["--db", str(db), "add", ADD_TEXT])
     if code:
         raise SystemExit(f"add failed with {code}")
+    for name, seconds in steps.items():
+        PHASES.append((f"  of which: {name}", seconds))
+
+
+def store_steps() -> dict[str, float]:
+    """Time the steps of a store transaction by wrapping the functions that do them (the
+    profiler would distort these C-heavy steps, and the listing would not group them)."""
+    import functools
+
+    from eisenhower_tui import files, store
+
+    spent: dict[str, float] = {}
+
+    def timed(owner: Any, attribute: str, label: str) -> None:
+        original = getattr(owner, attribute)
+
+        @functools.wraps(original)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                spent[label] = spent.get(label, 0.0) + time.perf_counter() - start
+
+        setattr(owner, attribute, wrapper)
+
+    timed(store.Store, "_read_file", "read the file (under the lock)")
+    timed(store, "_parse_in_slices", "parse (orjson)")
+    timed(store, "_scan_records", "check + find what to mend (one scan)")
+    timed(store.Txn, "insert", "insert the record")
+    timed(store.Store, "_daily_backup", "daily backup check")
+    timed(store.Store, "_remove_stale_temp_files", "stale temp files")
+    timed(files, "_write_temp", "encode + write + fsync the temp file")
+    timed(files, "fsync_folder", "fsync the folder")
+    timed(os, "fsync", "(the fsync calls of the two above)")
+    return spent
 
 
 # --- keys -----------------------------------------------------------------------------------------
@@ -304,13 +341,17 @@ def profile_memory(db: Path, size: tuple[int, int], top: int) -> None:
     from eisenhower_tui import cli, store
 
     config = cli._config()
+    # As run_tui: the file is read before the UI is imported, and the app starts from it.
+    the_store = store.Store(db, keep_last_version=True)
+    snapshot = the_store.read()
+    print(f"Store.read() (the matrix starts from it) | {status()}")
     from eisenhower_tui.app import EisenhowerApp
 
     print(f"imports (eisenhower_tui.app, Textual) | {status()}")
-    the_store = store.Store(db)
-    the_store.read()  # run_tui reads the file once before the UI, to fail early
-    print(f"validation Store.read() (result dropped) | {status()}")
-    app = EisenhowerApp(the_store, config=config, remember_theme=False, poll_interval=None)
+    app = EisenhowerApp(
+        the_store, config=config, remember_theme=False, poll_interval=None, initial=snapshot
+    )
+    del snapshot
     snapshots: dict[str, Any] = {}
     original_encode = store._encode
 
@@ -418,8 +459,9 @@ def main(argv: list[str] | None = None) -> int:
         backup = db.with_name("pristine.json")
         backup.write_bytes(db.read_bytes())
         subprocess.run(
-            [sys.executable, __file__, args.what, "--phases-only", "--db", str(db)], check=True
-        )
+            [sys.executable, __file__, args.what, "--phases-only", "--db", str(db)],
+            check=True, env=dict(os.environ, PROFILE_STEPS="1"),
+        )  # fmt: skip
         db.write_bytes(backup.read_bytes())
         profile = cProfile.Profile()
         profile.enable()

@@ -42,7 +42,9 @@ from cli import time_runs  # noqa: E402
 from gen import make_db, make_task  # noqa: E402
 from tmuxctl import Tmux, TmuxError, peak_rss_mb, program_pid  # noqa: E402
 
-SIZES = (1_000, 10_000, 50_000)
+SIZES = (1_000, 10_000, 50_000, 100_000)
+KEY_SIZES = (10_000, 50_000, 100_000)
+KEY_KINDS_100K = ("cursor", "move")  # informational at 100k: the launch, a key, a write
 PANES = ((1, "Do first"), (2, "Schedule"), (3, "Delegate"), (4, "Eliminate"))
 MARKER = "bench-marker-{n}"
 EMPTY_WORD = "BENCHREADY"  # what bench/empty_app.py shows
@@ -136,6 +138,9 @@ class Row:
     note: str = ""
     error: str = ""
     use_max: bool = False  # memory: the peak over the sessions, not the median
+    base: str = ""  # key of the same-run row this one is divided by in the ratio column
+    ratio_budget: float | None = None  # the budget as a ratio to ``base`` (set in the run)
+    short: str = ""  # how the ratio column names this row when it is another row's base
 
     @property
     def figure(self) -> float | None:
@@ -173,18 +178,28 @@ class Row:
         return "PASS" if self.figure <= self.budget else "FAIL"
 
 
-def render_table(rows: list[Row]) -> str:
+def ratio_of(row: Row, rows: dict[str, Row]) -> float | None:
+    base = rows.get(row.base)
+    if base is None or base.error or row.error or not base.figure or row.figure is None:
+        return None
+    return row.figure / base.figure
+
+
+def render_table(rows: list[Row], by_key: dict[str, Row]) -> str:
     lines = [
-        "| row | median | min–max (ms or MB) | n | budget | result |",
-        "| --- | ---: | ---: | ---: | --- | --- |",
+        "| row | median | ratio (same run) | min–max (ms or MB) | n | budget | result |",
+        "| --- | ---: | ---: | ---: | ---: | --- | --- |",
     ]
     for row in rows:
         figure = "error" if row.error else row.note or row.shown(row.figure)
         if row.use_max and row.values:
             figure += " (peak)"
+        ratio = ratio_of(row, by_key)
+        base = by_key.get(row.base)
+        shown = f"{ratio:.2f}× {base.short or base.name}" if ratio is not None and base else "—"
         lines.append(
-            f"| {row.name} | {figure} | {row.spread} | {len(row.values)} | {row.budget_text} "
-            f"| {'**FAIL**' if row.result == 'FAIL' else row.result} |"
+            f"| {row.name} | {figure} | {shown} | {row.spread} | {len(row.values)} "
+            f"| {row.budget_text} | {'**FAIL**' if row.result == 'FAIL' else row.result} |"
         )
     return "\n".join(lines)
 
@@ -207,7 +222,10 @@ def taskwarrior_setup(folder: Path, n: int, seed: int) -> tuple[list[str], dict[
         [*base, "import", str(source)], env=env, check=True,
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )  # fmt: skip
-    return [*base, "add", "Benchmark", "task", "+bench", "due:fri", "priority:H"], env
+    return base, env
+
+
+TW_ADD = ["add", "Benchmark", "task", "+bench", "due:fri", "priority:H"]
 
 
 def measure_commands(
@@ -219,11 +237,14 @@ def measure_commands(
         tw = taskwarrior_setup(folder / "taskwarrior", 10_000, seed)
     except subprocess.CalledProcessError as exc:
         rows["tw"].error = f"task import failed: {exc.stderr.decode(errors='replace')[:300]}"
+        rows["tw-export"].error = rows["tw"].error
         tw = None
     if tw is None and not rows["tw"].error:
-        rows["tw"].note = "not installed"
+        rows["tw"].note = rows["tw-export"].note = "not installed"
     elif tw is not None:
-        rows["tw"].values = time_runs(tw[0], runs, tw[1])
+        # Export first: every `task add` run grows the Taskwarrior file by one task.
+        rows["tw-export"].values = time_runs([*tw[0], "export"], runs, tw[1])
+        rows["tw"].values = time_runs([*tw[0], *TW_ADD], runs, tw[1])
     for n in (10_000, 50_000):
         work = folder / f"cli-{size_label(n)}" / "tasks.json"
         work.parent.mkdir()
@@ -231,6 +252,9 @@ def measure_commands(
         add = [exe, "--db", str(work), "add", ADD_TEXT]
         rows[f"add-{n}"].values = time_runs(add, runs, env, (dbs[n], work))
         rows[f"list-{n}"].values = time_runs([exe, "--db", str(work), "list", "--json"], runs, env)
+        if n == 10_000:
+            floor = [sys.executable, str(HERE / "add_floor.py"), str(work)]
+            rows["floor-10000"].values = time_runs(floor, runs, env, (dbs[n], work))
 
 
 # --- launches -------------------------------------------------------------------------------------
@@ -418,7 +442,7 @@ def measure_keys(
     for n, count in reps.items():
         early: list[float] = []
         memory: list[float] = []
-        for kind in KEY_KINDS:
+        for kind in KEY_KINDS_100K if n == 100_000 else KEY_KINDS:
             row = rows[f"key-{kind}-{n}"]
             try:
                 screens, writes, early_peak, peak = key_session(
@@ -438,102 +462,152 @@ def measure_keys(
         rows[f"mem-all-{n}"].values = memory
 
 
+def measure_key_baseline(tmux: Tmux, row: Row, reps: int, folder: Path) -> None:
+    """bench/key_echo_app.py (one line, repainted on every key): key to screen, as the cursor."""
+    name = "keys-echo"
+    tmux.new_session(name, [sys.executable, str(HERE / "key_echo_app.py")], *MATRIX_SIZE)
+    pid = None
+    try:
+        tmux.wait_for(name, lambda text: "KEYS 0" in text, period=LAUNCH_POLL, timeout=120)
+        pid = program_pid(tmux.pane_pid(name))
+        time.sleep(SETTLE)
+        tmux.wait_stable(name, escapes=True, quiet=0.3)
+        for _ in range(reps):
+            screen, _write = timed_key(
+                tmux, name, "Down", folder / "none", escapes=True, write=False
+            )
+            row.values.append(screen)
+            tmux.wait_stable(name, escapes=True)
+    except TmuxError as exc:
+        row.error = str(exc)
+    finally:
+        tmux.kill_session(name, pid)
+
+
 # --- the plan -------------------------------------------------------------------------------------
 
 
 def build_rows(sizes: tuple[int, ...], tw_add: bool, key_reps: dict[int, int]) -> dict[str, Row]:
+    """Every row, with its budget: relative to a baseline of the same run where the issue says
+    so (set by ``relative_budgets`` once the baselines are measured), else absolute."""
     ms = 0.001
     rows: dict[str, Row] = {}
-    rows["pass"] = Row("baseline: `python -c pass`", kind="baseline")
-    rows["tw"] = Row("baseline: Taskwarrior `task add` (10k pending)", kind="baseline")
-    for n in (10_000, 50_000):
-        label = size_label(n)
-        if n == 10_000:
-            rows[f"add-{n}"] = Row(f"`eisenhower add` ({label})", budget_text="≤ task add")
-        else:
-            rows[f"add-{n}"] = Row(f"`eisenhower add` ({label})", budget=400 * ms,
-                                   budget_text="≤ 400 ms")  # fmt: skip
-    rows["list-10000"] = Row("`eisenhower list --json` (10k)", budget=250 * ms,
-                             budget_text="≤ 250 ms")  # fmt: skip
-    rows["list-50000"] = Row("`eisenhower list --json` (50k)")
+    rows["pass"] = Row("baseline: `python -c pass`", kind="baseline", short="python -c pass")
+    rows["tw"] = Row("baseline: Taskwarrior `task add` (10k pending)", kind="baseline",
+                     short="task add")  # fmt: skip
+    rows["tw-export"] = Row("baseline: Taskwarrior `task export` (10k pending)",
+                            kind="baseline", short="task export")  # fmt: skip
+    rows["add-10000"] = Row("`eisenhower add` (10k)", base="tw", ratio_budget=1.0,
+                            budget_text="≤ 1.0 × task add", short="add (10k)")  # fmt: skip
+    rows["floor-10000"] = Row(
+        "floor: the same add with only the storage contract's steps (bench/add_floor.py, 10k)",
+        base="tw", kind="info",
+    )  # fmt: skip
+    rows["add-50000"] = Row("`eisenhower add` (50k)", base="add-10000", ratio_budget=3.0,
+                            budget_text="≤ 3.0 × add (10k)")  # fmt: skip
+    rows["list-10000"] = Row("`eisenhower list --json` (10k)", base="tw-export",
+                             ratio_budget=1.0, budget_text="≤ 1.0 × task export",
+                             short="list (10k)")  # fmt: skip
+    rows["list-50000"] = Row("`eisenhower list --json` (50k)", base="list-10000")
     rows["empty"] = Row("baseline: empty Textual app, launch to first screen (120x40)",
-                        kind="baseline")  # fmt: skip
+                        kind="baseline", short="empty app")  # fmt: skip
     rows["empty-mem"] = Row("baseline: empty Textual app, peak memory", unit="MB",
-                            kind="baseline", use_max=True)  # fmt: skip
+                            kind="baseline", use_max=True, short="empty app")  # fmt: skip
+    rows["key-echo"] = Row("baseline: one-line Textual app, key → screen (repaint per key)",
+                           kind="baseline", short="one-line app")  # fmt: skip
     for n in sizes:
         label = size_label(n)
-        rows[f"launch-{n}"] = Row(f"matrix: launch until 4 panes show rows ({label})")
+        rows[f"launch-{n}"] = Row(f"matrix: launch until 4 panes show rows ({label})",
+                                  base="empty", short=f"launch ({label})")  # fmt: skip
+    rows["launch-10000"].ratio_budget = 1.3
     rows["launch-10000"].budget_text = "≤ 1.3 × empty app"
+    for n in (50_000, 100_000):
+        if f"launch-{n}" in rows:
+            rows[f"launch-{n}"].base = "launch-10000"
     if "launch-50000" in rows:
-        rows["launch-50000"].budget = 2.0
-        rows["launch-50000"].budget_text = "≤ 2 s"
+        rows["launch-50000"].ratio_budget = 4.0
+        rows["launch-50000"].budget_text = "≤ 4.0 × launch (10k)"
     names = {
         "cursor": "key → screen: cursor down",
         "move": "key → screen: move to next quadrant (`L`/`H`)",
         "done": "key → screen: mark done (`x`)",
         "deadline": "key → screen: deadline `tomorrow` + Enter (from Enter)",
     }
-    for n in (10_000, 50_000):
+    for n in key_reps:
         label = size_label(n)
-        for kind in KEY_KINDS:
+        for kind in KEY_KINDS_100K if n == 100_000 else KEY_KINDS:
+            row = Row(f"{names[kind]} ({label})", short="10k row")
             if n == 10_000:
-                budget = 30 * ms if kind == "cursor" else 50 * ms
+                row.base = "key-echo"
+                row.budget = (30 if kind == "cursor" else 50) * ms
+                row.budget_text = f"≤ {row.budget * 1000:.0f} ms"
             else:
-                budget = 100 * ms
-            rows[f"key-{kind}-{n}"] = Row(f"{names[kind]} ({label})", budget=budget,
-                                          budget_text=f"≤ {budget * 1000:.0f} ms")  # fmt: skip
+                row.base = f"key-{kind}-10000"
+                if n == 50_000:
+                    row.ratio_budget, row.budget_text = 2.0, "≤ 2.0 × the 10k row"
+            rows[f"key-{kind}-{n}"] = row
             if kind != "cursor":
                 short = names[kind].split(": ", 1)[1].split(" (")[0]
-                write = Row(f"key → write complete: {short} ({label})")
+                write = Row(f"key → write complete: {short} ({label})", short="10k row")
                 if n == 10_000:
                     write.budget, write.budget_text = 250 * ms, "≤ 250 ms"
+                else:
+                    write.base = f"write-{kind}-10000"
+                    if n == 50_000:
+                        write.budget, write.budget_text = 250 * ms, "≤ 250 ms"
                 rows[f"write-{kind}-{n}"] = write
         rows[f"mem-{n}"] = Row(
             f"matrix: peak memory after launch + {MEMORY_AFTER_KEYS} keys ({label})",
-            unit="MB", use_max=True,
+            unit="MB", use_max=True, base="empty-mem" if n == 10_000 else "mem-10000",
+            short="10k row",
         )  # fmt: skip
         rows[f"mem-all-{n}"] = Row(
             f"matrix: peak memory after launch + {key_reps[n]} keys ({label})",
-            unit="MB", use_max=True,
+            unit="MB", use_max=True, base="empty-mem",
         )  # fmt: skip
     rows["mem-10000"].budget, rows["mem-10000"].budget_text = 100.0, "≤ 100 MB"
-    for n in (10_000, 50_000):
-        rows[f"launch-{n}-mem"] = Row(f"matrix: peak memory after launch only ({size_label(n)})",
-                                      unit="MB", use_max=True)  # fmt: skip
+    if "mem-50000" in rows:
+        rows["mem-50000"].budget, rows["mem-50000"].budget_text = 150.0, "≤ 150 MB"
+    for n in sizes:
+        if n >= 10_000:
+            rows[f"launch-{n}-mem"] = Row(
+                f"matrix: peak memory after launch only ({size_label(n)})",
+                unit="MB", use_max=True, base="empty-mem",
+            )  # fmt: skip
     rows["empty-small"] = Row("baseline: empty Textual app, launch to first screen (60x5)",
-                              kind="baseline")  # fmt: skip
+                              kind="baseline", short="empty app (60x5)")  # fmt: skip
     rows["capture"] = Row("capture: launch until the input is drawn (60x5, 10k)",
+                          base="empty-small", ratio_budget=1.1,
                           budget_text="≤ 1.1 × empty app (60x5)")  # fmt: skip
     if not tw_add:
         rows["add-10000"].budget_text = "≤ task add (not installed)"
+        rows["list-10000"].budget_text = "≤ task export (not installed)"
     return rows
 
 
 def order(rows: dict[str, Row]) -> list[Row]:
-    keys = ["pass", "tw", "add-10000", "add-50000", "list-10000", "list-50000", "empty"]
+    keys = ["pass", "tw", "tw-export", "add-10000", "floor-10000", "add-50000", "list-10000"]
+    keys += ["list-50000", "empty"]
     keys += [k for k in rows if k.startswith("launch-") and not k.endswith("-mem")]
-    for n in (10_000, 50_000):
+    keys += ["key-echo"]
+    for n in KEY_SIZES:
         for kind in KEY_KINDS:
             keys += [f"key-{kind}-{n}"] + ([f"write-{kind}-{n}"] if kind != "cursor" else [])
     keys += ["empty-mem"]
-    for n in (10_000, 50_000):
+    for n in KEY_SIZES:
         keys += [f"launch-{n}-mem", f"mem-{n}", f"mem-all-{n}"]
     keys += ["empty-small", "capture"]
     return [rows[k] for k in keys if k in rows]
 
 
 def relative_budgets(rows: dict[str, Row]) -> None:
-    """Budgets set by a baseline of this very run."""
-
-    def pair(key: str, base: str, factor: float, text: str) -> None:
-        figure = rows[base].figure
-        if figure is not None and not rows[base].error:
-            rows[key].budget = figure * factor
-            rows[key].budget_text = f"{text} = {figure * factor * 1000:.0f} ms"
-
-    pair("add-10000", "tw", 1.0, "≤ task add")
-    pair("launch-10000", "empty", 1.3, "≤ 1.3 × empty app")
-    pair("capture", "empty-small", 1.1, "≤ 1.1 × empty app")
+    """Budgets set by a baseline of this very run: ``ratio_budget`` × the base row."""
+    for row in rows.values():
+        base = rows.get(row.base)
+        if row.ratio_budget is None or base is None or base.error or base.figure is None:
+            continue
+        row.budget = base.figure * row.ratio_budget
+        row.budget_text += f" = {base.shown(row.budget)}"
 
 
 # --- the machine ----------------------------------------------------------------------------------
@@ -590,13 +664,24 @@ def load_average() -> str:
 NOTES = """\
 - **Medians** over the runs (n); memory rows show the **peak** over their sessions. Times that
   go through tmux are upper bounds: a figure is taken when the poll that saw the change returns.
+- **Ratio**: the row's figure divided by the figure of the row it names, measured in the same
+  run (a baseline, or the same row at 10k for the 50k and 100k rows), so it does not depend on
+  how fast the machine is. Budgets written "≤ r × row" are checked on that ratio; the others
+  are absolute (key latency, writes, memory) and their ratio is shown for information.
+- **Floor** (`bench/add_floor.py`): the same one-task add done with only the steps SPEC
+  section 3 requires (lock, re-read, parse, next id, encode, temp file, fsync, rename, folder
+  fsync) in the same interpreter: what Python itself costs for an add at 10k.
+- **Key baseline** (`bench/key_echo_app.py`): a one-line Textual app that repaints on every
+  key, timed like the cursor row; what Textual and tmux cost any key.
+- **100k rows** are informational: one launch, cursor and move sessions, their memory.
 - **Short commands** (`add`, `list --json`, `python -c pass`, `task add`): wall time of the real
   process (`subprocess.run`, output to /dev/null) after one untimed warm-up run, via
   bench/cli.py's `time_runs`. `add` restores the pristine file before each run, outside the
   timing. Error: process start jitter, a few ms on a quiet machine.
 - **Taskwarrior** runs on a temporary `TASKRC`/`TASKDATA` holding 10k pending tasks brought in
   by `task import` (the same generator's titles, tags and deadlines), with
-  `rc.confirmation=off rc.verbose=nothing`; each run adds one task (`+bench due:fri
+  `rc.confirmation=off rc.verbose=nothing`; `task export` (all 10k as JSON, the baseline of
+  `list --json`) is timed first, then each `task add` run adds one task (`+bench due:fri
   priority:H`), so the file grows by one task per run.
 - **Launch** rows: from just before tmux is asked for a new detached session (120x40, or 60x5
   for capture) running `exec <command>` until `capture-pane -p`, polled every
@@ -637,8 +722,10 @@ NOTES = """\
 """
 
 
-def report(rows: list[Row], info: list[tuple[str, str]]) -> tuple[str, str, str]:
-    table = render_table(rows)
+def report(
+    rows: list[Row], by_key: dict[str, Row], info: list[tuple[str, str]]
+) -> tuple[str, str, str]:
+    table = render_table(rows, by_key)
     machine_text = "\n".join(f"- {key}: {value}" for key, value in info)
     notes = NOTES.format(
         launch_poll=f"{LAUNCH_POLL * 1000:.0f}",
@@ -654,9 +741,10 @@ def write_doc(
 ) -> None:
     text = f"""# Performance
 
-The budget from the issue "Fast at 10,000 and 50,000 tasks", measured by `bench/run.py`.
-Figures are medians (memory: the peak) with the budget beside each; baselines are measured in the
-same run, so the relative budgets (× empty Textual app, ≤ Taskwarrior) compare like with like.
+The budgets of the issues "Fast at 10,000 and 50,000 tasks" and "Performance round 2",
+measured by `bench/run.py`. Figures are medians (memory: the peak) with the budget beside each;
+baselines are measured in the same run and the ratio column divides by them (or by the same row
+at 10k), so the ratios compare like with like on any machine.
 
 {table}
 
@@ -682,7 +770,9 @@ Taskwarrior optional:
 `--quick` is a one-minute smoke run with fewer repetitions; `--runs N` sets the repetitions of
 the fast rows and launches; `--write-doc` rewrites this file. Where the time goes:
 `python bench/profile_launch.py matrix|capture|empty|add|keys|memory --size 10000` prints
-phase timings and cProfile listings (or memory by phase) for one of the rows.
+phase timings and cProfile listings (or memory by phase) for one of the rows;
+`python bench/keys_tmux.py` times keys through a process-per-command tmux harness beside the
+control-mode one; `python bench/before_after.py OLD_PACKAGE_DIR` compares two versions in one run.
 
 ## Notes
 
@@ -725,7 +815,12 @@ def main(argv: list[str] | None = None) -> int:
     exe = eisenhower_exe()
     launch_rounds = runs
     launch_rounds_50k = max(2, math.ceil(runs / 2)) if args.quick else runs
-    key_reps = {10_000: 6 if args.quick else 30, 50_000: 5 if args.quick else 15}
+    launch_rounds_100k = 1 if args.quick else max(2, math.ceil(runs / 2))
+    key_reps = {
+        10_000: 6 if args.quick else 30,
+        50_000: 5 if args.quick else 15,
+        100_000: 3 if args.quick else 8,
+    }
     started = time.perf_counter()
     load_start = load_average()
     stamp = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
@@ -769,7 +864,9 @@ def main(argv: list[str] | None = None) -> int:
                 launches.append(
                     Launch(
                         f"launch-{n}", [exe, "--db", "{db}"], MATRIX_SIZE, matrix_ready, dbs[n],
-                        rounds=launch_rounds_50k if n == 50_000 else launch_rounds,
+                        rounds={50_000: launch_rounds_50k, 100_000: launch_rounds_100k}.get(
+                            n, launch_rounds
+                        ),
                     )
                 )  # fmt: skip
             launches += [
@@ -781,7 +878,8 @@ def main(argv: list[str] | None = None) -> int:
             ]  # fmt: skip
             measure_launches(tmux, rows, launches, folder)
 
-            step("keys (cursor, move, done, deadline) at 10k and 50k")
+            step("keys (cursor, move, done, deadline) at 10k and 50k; cursor and move at 100k")
+            measure_key_baseline(tmux, rows["key-echo"], key_reps[10_000], folder)
             for n in key_reps:
                 (folder / size_label(n)).mkdir(exist_ok=True)
             measure_keys(tmux, rows, exe, dbs, folder, key_reps)
@@ -793,9 +891,10 @@ def main(argv: list[str] | None = None) -> int:
     info.append(("date", stamp))
     info.append(("load average (1/5/15 min) at start → end", f"{load_start} → {load_average()}"))
     info.append(("run", f"{elapsed / 60:.1f} min; {runs} runs per fast row, "
-                        f"{launch_rounds_50k} for 50k launches, key reps "
-                        f"{key_reps[10_000]} (10k) / {key_reps[50_000]} (50k)"))  # fmt: skip
-    table, machine_text, notes = report(ordered, info)
+                        f"{launch_rounds_50k} for 50k launches, {launch_rounds_100k} for 100k, "
+                        f"key reps {key_reps[10_000]} (10k) / {key_reps[50_000]} (50k) / "
+                        f"{key_reps[100_000]} (100k)"))  # fmt: skip
+    table, machine_text, notes = report(ordered, rows, info)
     print(table)
     print()
     print(machine_text)

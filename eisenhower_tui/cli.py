@@ -202,15 +202,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     finally:
         _print_store_notices()
+        _LOADED.clear()
+
+
+_LOADED: list[Any] = []  # the config this run of main() read, so the file is read once
 
 
 def _choose_language() -> None:
     """The language of every message, those raised before a command reads its config included
     (a corrupt task file, a bad id). The config's warnings are printed later, by ``_config``."""
-    from .config import load_config
     from .i18n import set_language
 
-    set_language(load_config().language)
+    _LOADED.clear()
+    set_language(_loaded_config().language)
+
+
+def _loaded_config() -> Any:
+    if not _LOADED:
+        from .config import load_config
+
+        _LOADED.append(load_config())
+    return _LOADED[0]
 
 
 def _fail(code: int, message: str) -> int:
@@ -222,11 +234,10 @@ _OPENED: list[Any] = []  # the stores this command opened, for their notices
 
 
 def _store(args: argparse.Namespace, config: Any = None) -> Any:
-    from .config import load_config
     from .paths import resolve_db_path
     from .store import Store
 
-    config = config or load_config()
+    config = config or _loaded_config()
     hook = None
     if config.feed_path is not None:  # the feed module is loaded only by those who use it
         from .feed import feed_writer
@@ -251,10 +262,9 @@ def _print_store_notices() -> None:
 
 
 def _config() -> Any:
-    from .config import load_config
     from .i18n import set_language
 
-    config = load_config()
+    config = _loaded_config()
     set_language(config.language)  # before any UI import: bindings are translated at import
     for warning in config.warnings:  # they quote the file, which may hold anything
         print(
@@ -905,7 +915,9 @@ def run_tui(args: argparse.Namespace) -> int:
         # In the matrix a feed failure goes to store.warnings: stderr would tear the screen.
         feed_warnings: list[str] = []
         hook = feed_writer(config, warn=feed_warnings.append)
-        store = Store(resolve_db_path(getattr(args, "db", None)), after_write=hook)
+        # keep_last_version: the writer's first save starts from this very read (see Store).
+        path = resolve_db_path(getattr(args, "db", None))
+        store = Store(path, after_write=hook, keep_last_version=True)
         store.warnings = feed_warnings
     snapshot = store.read()  # the matrix starts from this read: the file is parsed once
     from .app import EisenhowerApp

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tomllib
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -236,6 +235,8 @@ def _load_config(path: Path | None) -> Config:
             why = _("cannot read {path}: {reason}; using defaults")
             config.warnings.append(why.format(path=path, reason=exc.strerror))
         return config
+    import tomllib  # 5 ms of imports that a user without a config file never needs
+
     try:
         data = tomllib.loads(raw.decode("utf-8", errors="replace"))
     except tomllib.TOMLDecodeError as exc:

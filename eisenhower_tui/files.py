@@ -14,7 +14,8 @@ import os
 import stat
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from .i18n import _
@@ -28,6 +29,7 @@ __all__ = [
     "fsync_folder",
     "make_private_folders",
     "read_given_file",
+    "read_pieces",
     "read_regular_file",
     "remove_stale_temp_files",
     "write_atomic",
@@ -93,12 +95,18 @@ def remove_stale_temp_files(folder: Path, is_ours: Callable[[str], bool]) -> Non
 # --- reading ----------------------------------------------------------------------------------
 
 
-def read_regular_file(path: Path) -> tuple[bytes, os.stat_result] | None:
+def read_regular_file(
+    path: Path, *, unless: tuple[int, int] | None = None
+) -> tuple[bytes | None, os.stat_result] | None:
     """The bytes of ``path`` and the stat of exactly the file read; None if there is none.
 
     Opened non-blocking and checked with fstat before reading, so a pipe or a device given as
     a task file is refused (:class:`NotRegularFileError`) instead of hanging the command.
     Raises IsADirectoryError for a folder and OSError for the rest.
+
+    With ``unless`` = (length, crc32) of bytes the caller already holds: when the file holds
+    exactly those, it is checksummed a megabyte at a time and the bytes are not kept
+    (``(None, stat)``), so a 50,000-task file is not in memory twice.
     """
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
@@ -112,9 +120,23 @@ def read_regular_file(path: Path) -> tuple[bytes, os.stat_result] | None:
             raise NotRegularFileError(errno.EINVAL, "not a regular file", str(path))
         os.set_blocking(fd, True)
         with os.fdopen(fd, "rb", closefd=False) as handle:
+            if unless is not None and st.st_size == unless[0]:
+                size, crc = 0, 0
+                while chunk := handle.read(1 << 20):
+                    size, crc = size + len(chunk), zlib.crc32(chunk, crc)
+                if (size, crc) == unless:
+                    return None, st
+                handle.seek(0)
             return handle.read(), st
     finally:
         os.close(fd)
+
+
+def read_pieces(path: Path, size: int = 1 << 20) -> Iterator[bytes]:
+    """The bytes of ``path`` a piece at a time (a copy that never holds the whole file)."""
+    with open(path, "rb") as handle:
+        while piece := handle.read(size):
+            yield piece
 
 
 def read_given_file(path: Path, cannot: Callable[[str], str]) -> bytes:
@@ -145,12 +167,23 @@ def _cannot_write(path: Path, exc: OSError) -> StoreError:
     )
 
 
-def _write_temp(folder: Path, payload: bytes, temp_prefix: str) -> str:
-    """A new temp file (created exclusively, 0600) holding ``payload``, flushed to disk."""
+Payload = bytes | Iterable[bytes | memoryview]  # the content, whole or in pieces
+
+
+def _write_temp(folder: Path, payload: Payload, temp_prefix: str) -> str:
+    """A new temp file (created exclusively, 0600) holding ``payload``, flushed to disk.
+
+    In pieces, the whole content never has to be in memory at once (the store streams a
+    50,000-task file); whatever a piece's producer raises propagates and the file is removed.
+    """
     fd, tmp = tempfile.mkstemp(prefix=temp_prefix, suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+            if isinstance(payload, bytes):
+                handle.write(payload)
+            else:
+                for piece in payload:
+                    handle.write(piece)
             handle.flush()
             os.fsync(handle.fileno())
     except BaseException:
@@ -162,7 +195,7 @@ def _write_temp(folder: Path, payload: bytes, temp_prefix: str) -> str:
 
 def write_atomic(
     path: Path,
-    payload: bytes,
+    payload: Payload,
     *,
     temp_prefix: str,
     before_replace: Callable[[], None] | None = None,
@@ -194,7 +227,7 @@ def write_atomic(
     fsync_folder(folder)
 
 
-def write_exclusive(name_for: Callable[[int], Path], payload: bytes, *, temp_prefix: str) -> Path:
+def write_exclusive(name_for: Callable[[int], Path], payload: Payload, *, temp_prefix: str) -> Path:
     """Write ``payload`` under the first of ``name_for(0)``, ``name_for(1)``... that is free.
 
     Never replaces an existing file: the whole content is written and fsynced to a temp file,

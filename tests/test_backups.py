@@ -92,3 +92,22 @@ def test_tombstones_are_purged_after_thirty_days(db: Path) -> None:
     later = start + timedelta(days=31)
     Store(db, clock=lambda: later).add(new_task("Later", Quadrant.DO))
     assert "Gone" not in db.read_text()
+
+
+def test_the_daily_backup_is_taken_once_a_day_and_a_file_only_named_like_one_does_not_count(
+    db: Path,
+) -> None:
+    """The daily check reads names only (a one-shot `add` must not parse every backup's stamp);
+    a name with an impossible time or another reason must not pass for today's backup."""
+    _store_on(db, 20).add(new_task("Monday's task", Quadrant.DO))
+    folder = db.parent / "backups"
+    folder.mkdir(exist_ok=True)
+    local = datetime(2026, 11, 21, 12, 0, tzinfo=UTC).astimezone().strftime("%Y%m%d")
+    for name in (f"tasks.{local}-996199-daily.json", f"tasks.{local}-101010-pre-daily.json"):
+        (folder / name).write_text("{}")
+    _store_on(db, 21).add(new_task("Tuesday's task", Quadrant.DO))
+    _store_on(db, 21).add(new_task("Tuesday's second task", Quadrant.DO))
+    dailies = [b for b in Store(db).backup_infos() if b.reason == "daily"]
+    assert len(dailies) == 1
+    assert b"Monday's task" in dailies[0].path.read_bytes()
+    assert b"Tuesday's task" not in dailies[0].path.read_bytes()

@@ -669,6 +669,88 @@ def test_a_store_reusing_its_last_write_still_sees_a_same_size_change_by_another
     assert sorted(t.title for t in Store(path).read().tasks) == ["Alpho", "Bravo", "Charlie"]
 
 
+def test_a_store_starting_from_its_read_still_sees_a_same_size_change_made_after_it(
+    tmp_path: Path,
+) -> None:
+    """The matrix's store writes from its launch read; a change of the same length made by
+    another writer after that read must not be overwritten."""
+    path = tmp_path / "tasks.json"
+    Store(path).add(new_task("Alpha", Quadrant.DO))
+    store = Store(path, keep_last_version=True)
+    assert [t.title for t in store.read().tasks] == ["Alpha"]
+    raw = path.read_bytes()
+    other = tmp_path / "other.json"
+    other.write_bytes(raw.replace(b'"Alpha"', b'"Alpho"'))
+    os.replace(other, path)
+    store.add(new_task("Bravo", Quadrant.DO))
+    assert sorted(t.title for t in Store(path).read().tasks) == ["Alpho", "Bravo"]
+
+
+def test_a_store_starting_from_its_read_still_backs_up_a_file_it_had_to_mend(
+    tmp_path: Path,
+) -> None:
+    """A read that mended the file (a title too long) is not what the first save starts from:
+    the save backs the original up before it writes the mended version."""
+    path = tmp_path / "tasks.json"
+    Store(path).add(new_task("Short", Quadrant.DO))
+    data = json.loads(path.read_bytes())
+    next(iter(data["tasks"].values()))["title"] = "T" * 600
+    original = json.dumps(data).encode()
+    path.write_bytes(original)
+    store = Store(path, keep_last_version=True)
+    assert [len(t.title) for t in store.read().tasks] == [500]
+    store.add(new_task("Bravo", Quadrant.DO))
+    [backup] = [b.path for b in store.backup_infos() if b.reason == "pre-repair"]
+    assert backup.read_bytes() == original
+    assert sorted(len(t.title) for t in Store(path).read().tasks) == [5, 500]
+
+
+def test_a_store_starting_from_its_read_of_an_old_file_backs_it_up_before_migrating(
+    tmp_path: Path,
+) -> None:
+    """A read does not migrate; the first save from it still keeps the old file as it was."""
+    path = tmp_path / "tasks.json"
+    original = json.dumps({"tasks": {"1": new_task("Old", Quadrant.DO).to_record()}}).encode()
+    path.write_bytes(original)
+    store = Store(path, keep_last_version=True)
+    assert [t.title for t in store.read().tasks] == ["Old"]
+    store.add(new_task("New", Quadrant.DO))
+    [backup] = [b.path for b in store.backup_infos() if b.reason == "pre-v1"]
+    assert backup.read_bytes() == original
+    assert json.loads(path.read_bytes())["meta"]["1"]["schema_version"] == 1
+
+
+def test_a_long_lived_store_finds_every_task_it_wrote_in_its_next_writes(tmp_path: Path) -> None:
+    """The matrix's store carries its id index from one write to the next; a task inserted,
+    changed or deleted in one write is found (or not) by the following ones."""
+    path = tmp_path / "tasks.json"
+    store = Store(path, keep_last_version=True)
+    first, second = new_task("First", Quadrant.DO), new_task("Second", Quadrant.DO)
+    store.add(first)
+    store.update(first.id, lambda t: setattr(t, "title", "First, changed"))
+    store.apply(lambda txn: txn.put_many([second]))
+    store.update(second.id, lambda t: setattr(t, "title", "Second, changed"))
+    store.apply(lambda txn: txn.delete(first.id))
+    with pytest.raises(UnknownId):
+        store.update(first.id, lambda t: setattr(t, "title", "gone"))
+    assert [t.title for t in Store(path).read().tasks] == ["Second, changed"]
+
+
+def test_a_large_file_is_written_in_slices_that_make_the_same_bytes(tmp_path: Path) -> None:
+    """Saves stream the tasks table in slices (memory at 50,000 tasks); the file is the
+    compact document TinyDB and orjson would write in one go."""
+    import orjson
+
+    from eisenhower_tui import store as store_module
+
+    path = tmp_path / "tasks.json"
+    count = store_module.ENCODE_SLICE * 2 + 3
+    Store(path).add(*(new_task(f"Task {n}", Quadrant.DO) for n in range(count)))
+    data = orjson.loads(path.read_bytes())
+    assert len(data["tasks"]) == count
+    assert path.read_bytes() == orjson.dumps(data, option=orjson.OPT_APPEND_NEWLINE)
+
+
 def test_tinydb_itself_reads_the_file() -> None:
     """The file stays a plain TinyDB document: TinyDB's own JSONStorage can open it."""
     import tempfile

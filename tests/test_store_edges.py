@@ -606,3 +606,45 @@ def test_a_task_stored_twice_is_deleted_by_rm_and_stays_deleted(db: Path) -> Non
     same_id = [r for r in json.loads(db.read_bytes())["tasks"].values() if r["id"] == BROKEN_ID]
     assert len(same_id) == 1 and same_id[0]["deleted"]
     assert backups_of(db, "pre-repair")
+
+
+def _file_with(entries: dict[str, Any]) -> bytes:
+    tasks = {"1": new_task("first").to_record(), **entries}
+    return json.dumps({"tasks": tasks, "meta": {"1": {"schema_version": 1}}}).encode()
+
+
+def _with(**fields: Any) -> dict[str, Any]:
+    return {**new_task("second").to_record(), **fields}
+
+
+REFUSED = {
+    "an entry that is not an object": ("7", ["not", "a", "task"]),
+    "an id that is a number": ("7", _with(id=7)),
+    "a missing title": ("7", _with(title=None)),
+    "tags that are text": ("7", _with(tags="home")),
+    "a document id in Arabic-Indic digits": ("\u0667", _with()),
+    "an empty document id": ("", _with()),
+}
+
+
+@pytest.mark.parametrize("kind", list(REFUSED))
+def test_a_wrong_entry_among_good_ones_is_refused_and_named(db: Path, kind: str) -> None:
+    """The record check runs as one fast pass over the table; every wrong entry still stops a
+    write, and the message names that entry."""
+    doc_id, entry = REFUSED[kind]
+    raw = _file_with({doc_id: entry})
+    db.write_bytes(raw)
+    result = run_cli("add", "third", db=db)
+    assert result.returncode == 1, result.stderr
+    assert f"task entry '{doc_id}'" in result.stderr and str(db) in result.stderr
+    assert db.read_bytes() == raw
+
+
+def test_odd_but_harmless_entries_are_kept_and_the_new_task_gets_the_next_id(db: Path) -> None:
+    """Empty or null tags and notes, and document id 0, pass the check as they always did."""
+    db.write_bytes(_file_with({"0": _with(tags=None, notes=None), "12": _with(tags="")}))
+    result = run_cli("add", "third", db=db)
+    assert result.returncode == 0, result.stderr
+    records = records_on_disk(db)
+    assert {r["title"] for r in records.values()} == {"first", "second", "third"}
+    assert json.loads(db.read_bytes())["tasks"]["13"]["title"] == "third"  # TinyDB's rule
