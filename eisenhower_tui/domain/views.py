@@ -59,23 +59,29 @@ def public_records(
     with ``include_done`` or ``waiting``, which shows those alone.
     """
     out = []
+    get_defaults = _PUBLIC_DEFAULTS
     for record in records:
-        if record.get("deleted") is not None or (not include_done and record.get("done")):
+        get = record.get
+        if get("deleted") is not None or (not include_done and get("done")):
             continue
-        if not include_done and record.get("abandoned"):
+        if not include_done and get("abandoned"):
             continue
-        if (waiting or not include_done) and record_waiting(record, now) != waiting:
+        # Only a record with a wait date can be waiting: skip the date parse for the rest.
+        hidden = bool(get("wait")) and record_waiting(record, now)
+        if (waiting or not include_done) and hidden != waiting:
             continue
-        public = {**_PUBLIC_DEFAULTS, **record}
+        public = {**get_defaults, **record}
         public.pop("order", None)
         public.pop("deleted", None)
-        if horizon is not None and record_as_seen(record, now, horizon):
-            public["urgent"] = True  # as every view shows it: due for escalation
+        # Only a dated, not-urgent record can be due for escalation.
+        if horizon is not None and get("due") and not get("urgent"):
+            if record_as_seen(record, now, horizon):
+                public["urgent"] = True  # as every view shows it: due for escalation
         q = Quadrant.from_flags(bool(public["urgent"]), bool(public["important"]))
         if quadrant is not None and q != quadrant:
             continue
         public["quadrant"] = int(q)
-        order = record.get("order", 0.0)
+        order = get("order", 0.0)
         public["_sort"] = (order if order.__class__ in (int, float) else 0.0, public["id"])
         out.append(public)
     key = deadline_order(now)
@@ -83,7 +89,7 @@ def public_records(
     out.sort(
         key=lambda r: (
             bool(r["done"]),
-            key(r["due"] if isinstance(r["due"], str) else None, *r["_sort"]),
+            key(r["due"] if r["due"].__class__ is str else None, *r["_sort"]),
         )
     )
     for public in out:
