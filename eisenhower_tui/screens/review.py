@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 
 STEPS = 5  # then the summary, at index STEPS
 SWEEP_STEP = 3  # Eliminate older than N days: s sweeps them all
-FOLLOW_UP_STEP = 1
 
 
 def step_words(index: int, sweep_days: int) -> tuple[str, str]:
@@ -61,20 +60,22 @@ def step_words(index: int, sweep_days: int) -> tuple[str, str]:
 
 
 class ReviewScreen(Screen[None]):
-    # Acting keys share the matrix's ids, so a [keys] remap moves them here too.
+    # Acting keys share the matrix's ids, so a [keys] remap moves them here too. The footer
+    # shows the way through (steps, leave, undo, the sweep on its step); the acting keys are
+    # on the hint line under the list, which wraps in a long language instead of losing keys.
     BINDINGS = [
-        Binding("n,tab", "step(1)", _("Next"), key_display="n", id="review-next"),
-        Binding("p,shift+tab", "step(-1)", _("Back"), key_display="p", id="review-back"),
+        Binding("n,tab", "step(1)", _("Steps"), key_display="n/p", id="review-next"),
+        Binding("p,shift+tab", "step(-1)", _("Previous step"), show=False, id="review-back"),
         Binding("escape,q,R", "leave", _("Leave"), key_display="esc", id="review-leave"),
-        Binding("x,space", "act('toggle_done')", _("Done"), id="done"),
-        Binding("d", "act('deadline')", _("Due"), id="deadline"),
-        Binding("m", "act('move_prompt')", _("Move"), id="move"),
-        Binding("A", "act('abandon')", _("Abandon"), id="abandon"),
-        Binding("f", "act('check_in')", _("Check in"), id="check-in"),
-        Binding("s", "sweep", _("Sweep"), id="review-sweep"),
-        Binding("e,enter", "act('edit')", _("Edit"), id="edit"),
-        Binding("i", "act('details')", _("Details"), show=False, id="details"),
         Binding("u,ctrl+z", "undo", _("Undo"), id="undo"),
+        Binding("s", "sweep", _("Sweep them all"), id="review-sweep"),
+        Binding("x,space", "act('toggle_done')", _("Done"), show=False, id="done"),
+        Binding("d", "act('deadline')", _("Due"), show=False, id="deadline"),
+        Binding("m", "act('move_prompt')", _("Move"), show=False, id="move"),
+        Binding("A", "act('abandon')", _("Abandon"), show=False, id="abandon"),
+        Binding("f", "act('check_in')", _("Check in"), show=False, id="check-in"),
+        Binding("e,enter", "act('edit')", _("Edit"), show=False, id="edit"),
+        Binding("i", "act('details')", _("Details"), show=False, id="details"),
         Binding("ctrl+y", "redo", _("Redo"), show=False, id="redo"),
     ]
 
@@ -90,6 +91,11 @@ class ReviewScreen(Screen[None]):
             yield TaskList(now=self.matrix.clock(), id="review-list")
             yield Static("", id="review-empty", markup=False)
             yield Static("", id="review-summary", markup=False)
+            yield Static(
+                _("x done   d deadline   m move   A abandon   f check in   e edit   i details"),
+                id="review-hint",
+                markup=False,
+            )
         yield KeyBar(id="review-keys")
 
     def on_mount(self) -> None:
@@ -134,7 +140,7 @@ class ReviewScreen(Screen[None]):
             empty.update(_("Nothing here this week. n: next step"))
         self.set_class(self.step >= STEPS, "-summary")
         self.set_class(self.step < STEPS and not task_list.tasks, "-empty")
-        self.refresh_bindings()  # f and s show only on their steps
+        self.refresh_bindings()  # s shows only on its step; no acting key on the summary
 
     def _board_changed(self, _matrix: object) -> None:
         self.show_step()
@@ -142,10 +148,8 @@ class ReviewScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "sweep":
             return self.step == SWEEP_STEP
-        if action == "act" and parameters == ("check_in",):
-            return self.step == FOLLOW_UP_STEP
-        if action in ("act", "undo", "redo"):
-            return self.step < STEPS or action != "act"
+        if action == "act":
+            return self.step < STEPS
         return True
 
     def _remember(self) -> None:
