@@ -914,7 +914,8 @@ async def test_too_small_terminal_says_so_and_recovers(db):
         await pilot.pause()
         text = screen_text(app)
         assert "too small" not in text
-        for name in ("1 Do first (3)", "2 Schedule (4 +1 waiting)", "3 Delegate (3)", "4 Eliminate (3)"):
+        shown = ("1 Do first (3)", "2 Schedule (4 +1 waiting)", "3 Delegate (3)", "4 Eliminate (3)")
+        for name in shown:
             assert name in text
 
 
@@ -924,7 +925,8 @@ async def test_80x24_shows_the_four_panes(db):
         await pilot.pause()
         text = screen_text(app)
         assert "too small" not in text
-        for name in ("1 Do first (3)", "2 Schedule (4 +1 waiting)", "3 Delegate (3)", "4 Eliminate (3)"):
+        shown = ("1 Do first (3)", "2 Schedule (4 +1 waiting)", "3 Delegate (3)", "4 Eliminate (3)")
+        for name in shown:
             assert name in text
         assert "Renew passport" in text
 
