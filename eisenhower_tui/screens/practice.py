@@ -66,7 +66,9 @@ class PracticeActions:
         """``Next: Fri 26 Feb``: where a recurring task went when it was done."""
         task = following[0]
         now = self.clock()
-        when = describe_due(task.due, now).rpartition(" - ")[0] if task.due else ""
+        when = (
+            describe_due(task.due, now, mark_all_day=False).rpartition(" - ")[0] if task.due else ""
+        )
         return _("Next: {when}").format(when=when or _("no deadline"))
 
     # --- hidden until later ----------------------------------------------------------------
@@ -163,7 +165,8 @@ class PracticeActions:
             live = self._live(task)
             edit = check_in(live, self.clock(), text, self.config.follow_up_days)
             self.commit_edits([edit], _("check-in"), follow=task.id)
-            when = describe_due(edit.after["follow_up"], self.clock()).rpartition(" - ")[0]
+            follow_up = edit.after["follow_up"]
+            when = describe_due(follow_up, self.clock(), mark_all_day=False).rpartition(" - ")[0]
             message = _("Checked in; next follow-up {when} · u to undo").format(when=when)
             self.notify(message, timeout=3, markup=False)
 
