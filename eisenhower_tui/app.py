@@ -180,6 +180,9 @@ class EisenhowerApp(CleanPasteApp):
                     _("Key: {key}").format(key=key),
                     partial(screen.run_action, binding.action),
                 )
+            # Commands without a key (the sweep): their words are ours, never user text.
+            for title, help_text, callback in screen.palette_commands():
+                yield SystemCommand(title, help_text, callback)
 
     def action_command_palette(self) -> None:
         # is_open is typed for App[object]; an App subclass is one.

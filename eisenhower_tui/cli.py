@@ -1467,8 +1467,7 @@ def cmd_why(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from .domain.review import week_summary
-    from .quickadd import quadrant_name
+    from .domain.review import summary_lines, week_summary
 
     config = _config()
     now = _now()
@@ -1480,14 +1479,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(payload + b"\n")
         sys.stdout.flush()
         return EXIT_OK
-    since = summary.week_start.isoformat()
-    print(_("Done this week (since {day}): {n}").format(day=since, n=summary.total))
-    for quadrant in Quadrant:
-        print(f"  {int(quadrant)} {quadrant_name(quadrant):<12} {summary.done[quadrant]}")
-    share = summary.share
-    shown = "-" if share is None else f"{round(share * 100)}%"
-    print(_("From Schedule (planned work): {share}").format(share=shown))
-    print(_("Last 12 weeks: {spark}").format(spark=summary.spark))
+    # The same lines as the last screen of the matrix's weekly review.
+    print("\n".join(summary_lines(summary)))
     return EXIT_OK
 
 

@@ -54,6 +54,11 @@ KEY_ACTIONS: dict[str, str] = {
     "tag": "t",
     "reorder-up": "ctrl+up,less_than_sign",
     "reorder-down": "ctrl+down,greater_than_sign",
+    "review": "R",
+    "abandon": "A",
+    "check-in": "f",
+    "people": "P",
+    "waiting": "W",
     # task lists
     "cursor-up": "up,k",
     "cursor-down": "down,j",

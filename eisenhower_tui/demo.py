@@ -1,8 +1,10 @@
 """The demo data set: a dozen realistic tasks, some overdue, some due today, on a temporary copy.
 
 It shows the practice over weeks too: a quarterly return that recurs, delegated tasks with
-follow-up dates (one overdue), and a task hidden until next week. Deterministic for a given
-``now`` (ids aside), so screenshots and tests can rely on it.
+follow-up dates (one overdue), a task hidden until next week and one back from waiting, Eliminate
+tasks that have lingered for weeks, a story of moves, and twelve weeks of done work for the
+review's summary. Every step of the weekly review (``R``) has at least one task. Deterministic
+for a given ``now`` (ids aside), so screenshots and tests can rely on it.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 from .config import Config
 from .domain.tasks import new_task
 from .i18n import _
-from .model import Quadrant, Task
+from .model import Quadrant, Task, iso_now
 from .store import Store
 
 # (title, quadrant, due offset in days or hours-as-str, tags, delegate, done)
@@ -89,6 +91,51 @@ def _practice(tasks: list[Task], now: datetime) -> None:
     waiting.wait = (now + timedelta(days=9)).date().isoformat()
     waiting.order = float(len(tasks))
     tasks.append(waiting)
+    # Back from waiting this week (the review's last step); its row looks like any other.
+    by_title[_("Book a dentist check-up")].wait = (now.date() - timedelta(days=2)).isoformat()
+    # Eliminate tasks that have lingered for weeks: the sweep's candidates.
+    for title, days in (
+        ("Sort the old photo backups", 62),
+        ("Reorganise the bookmarks bar", 45),
+    ):
+        by_title[_(title)].created = (now - timedelta(days=days)).isoformat(timespec="seconds")
+    # A story for the detail view: escalated out of Schedule, and the deadline slipped once.
+    slides = by_title[_("Prepare slides for Monday's board meeting")]
+    added, escalated = now - timedelta(days=7), now - timedelta(days=1)
+    slides.moves = [
+        {"at": iso_now(added), "from": None, "to": 2, "cause": "add"},
+        {"at": iso_now(escalated), "from": 2, "to": 1, "cause": "escalation", "due_in_h": 48},
+    ]
+    slides.escalated, slides.escalated_for = iso_now(escalated), slides.due
+    slides.slips = 1
+    tasks.extend(_done_weeks(now))
+
+
+# (title, quadrant, days ago it was done): planned work from Schedule and fires in Do, so the
+# review's summary has a week to count and a 12-week sparkline with a gap or two.
+DONE: list[tuple[str, Quadrant, int]] = [
+    ("Book the train tickets", Quadrant.SCHEDULE, 2),
+    ("Send the weekly report", Quadrant.SCHEDULE, 8),
+    ("Restart the crashed build server", Quadrant.DO, 9),
+    ("Send the weekly report", Quadrant.SCHEDULE, 15),
+    ("Send the weekly report", Quadrant.SCHEDULE, 22),
+    ("Restart the crashed build server", Quadrant.DO, 23),
+    ("Restart the crashed build server", Quadrant.DO, 30),
+    ("Send the weekly report", Quadrant.SCHEDULE, 36),
+    ("Send the weekly report", Quadrant.SCHEDULE, 50),
+    ("Restart the crashed build server", Quadrant.DO, 51),
+    ("Send the weekly report", Quadrant.SCHEDULE, 71),
+]
+
+
+def _done_weeks(now: datetime) -> list[Task]:
+    done = []
+    for title, quadrant, days in DONE:
+        moment = now - timedelta(days=days)
+        task = new_task(_(title), quadrant, tags=[_tag("work")], now=moment)
+        task.done = moment.isoformat(timespec="seconds")
+        done.append(task)
+    return done
 
 
 def demo_store(config: Config | None = None, now: datetime | None = None) -> Store:

@@ -32,6 +32,7 @@ SHOTS: list[tuple[str, tuple[int, int], list[str]]] = [
     ("help.svg", (120, 40), ["question_mark"]),
     ("zoom.svg", (100, 24), ["2", "z"]),
     ("matrix-80x24.svg", (80, 24), []),
+    ("review.svg", (80, 24), ["R"]),  # the weekly review, step 1
 ]
 
 MANY_TASKS = 300  # a realistic backlog: every pane scrolls

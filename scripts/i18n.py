@@ -35,6 +35,7 @@ DYNAMIC = [
     ("eisenhower_tui/model.py", "_LABELS"),
     ("eisenhower_tui/cli.py", "_ARGPARSE_ERRORS"),
     ("eisenhower_tui/demo.py", "DEMO"),  # rows whose first item is a title
+    ("eisenhower_tui/demo.py", "DONE"),  # the same, for the done work of past weeks
     ("eisenhower_tui/dates.py", "_DAYS"),
     ("eisenhower_tui/dates.py", "_MONTHS"),
 ]

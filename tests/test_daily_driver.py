@@ -139,7 +139,7 @@ async def test_at_60x15_zoom_shows_one_pane_instead_of_too_small(db):
         await pilot.pause()
         text = screen_text(app)
         assert "too small" not in text
-        assert "2 Schedule (4)" in text and "Renew passport" in text
+        assert "2 Schedule (4 +1 waiting)" in text and "Renew passport" in text
         await pilot.resize_terminal(30, 8)
         await pilot.pause()
         assert "too small" in screen_text(app)

@@ -76,6 +76,17 @@ def test_marked_rows_80x24(snap_compare, db):
     assert snap_compare(make_app(db, None), terminal_size=(80, 24), press=["2", "v", "v"])
 
 
+def test_review_step_80x24(snap_compare, db):
+    """The weekly review's first step on the demo: overdue and escalated tasks."""
+    assert snap_compare(make_app(db, None), terminal_size=(80, 24), press=["R"])
+
+
+def test_review_summary_80x24(snap_compare, db):
+    """The review's last screen: done this week by quadrant, the share from Schedule, 12 weeks."""
+    press = ["R", "n", "n", "n", "n", "n"]
+    assert snap_compare(make_app(db, None), terminal_size=(80, 24), press=press)
+
+
 FRENCH_SHOT = r"""
 import sys
 from eisenhower_tui.i18n import set_language

@@ -15,7 +15,7 @@ from typing import Any
 from ..model import Quadrant, Task, pane_order
 from .changes import Change, apply_changes
 from .filters import Filter
-from .hidden import in_panes
+from .hidden import in_panes, is_waiting
 
 __all__ = ["Board"]
 
@@ -26,9 +26,12 @@ class Board:
         self.graveyard: dict[str, Task] = {}  # deleted in this window: undo brings them back
         self.filter = Filter()
         self.show_done = False
+        self.show_waiting = False  # W: tasks hidden until later show too (dimmed)
         self.now: datetime | None = None
         self.rows: dict[Quadrant, list[Task]] = {q: [] for q in Quadrant}
         self.open_counts: dict[Quadrant, int] = dict.fromkeys(Quadrant, 0)
+        # Open tasks hidden until later, per quadrant: the panes' titles say "+3 waiting".
+        self.waiting_counts: dict[Quadrant, int] = dict.fromkeys(Quadrant, 0)
         self._key: Callable[[Task], Any] = lambda t: 0
 
     def lookup(self, task_id: str) -> Task | None:
@@ -38,9 +41,22 @@ class Board:
         if task.done is not None and not self.show_done:
             return False
         now = self.now or datetime.now().astimezone()
-        if not in_panes(task, now):  # waiting until later, or abandoned
+        if not in_panes(task, now) and not self._shown_anyway(task, now):
             return False
         return not self.filter.active or self.filter.matches(task, now)
+
+    def _shown_anyway(self, task: Task, now: datetime) -> bool:
+        """Left out of the panes, but asked for: waiting ones with W, abandoned ones by the
+        filter's ``abandoned`` word. Deleted tasks never show."""
+        if task.deleted is not None:
+            return False
+        if task.abandoned is not None:
+            return self.filter.shows_abandoned
+        return self.show_waiting and is_waiting(task, now)
+
+    def waits(self, task: Task) -> bool:
+        """In a pane's count of waiting tasks: open, and hidden until later."""
+        return task.is_open and is_waiting(task, self.now or datetime.now().astimezone())
 
     def counted(self, task: Task) -> bool:
         """In a pane's count of open tasks: open, and not waiting until later."""
@@ -59,15 +75,18 @@ class Board:
         self._key = pane_order(now)
         buckets: dict[Quadrant, list[Task]] = {q: [] for q in Quadrant}
         counts = dict.fromkeys(Quadrant, 0)
+        waiting = dict.fromkeys(Quadrant, 0)
         for task in self.tasks.values():
             quadrant = task.quadrant
             if self.counted(task):
                 counts[quadrant] += 1
+            elif self.waits(task):
+                waiting[quadrant] += 1
             if self.visible(task):
                 buckets[quadrant].append(task)
         for rows in buckets.values():
             rows.sort(key=self._key)
-        self.rows, self.open_counts = buckets, counts
+        self.rows, self.open_counts, self.waiting_counts = buckets, counts, waiting
 
     def apply(self, changes: Iterable[Change]) -> set[Quadrant]:
         """Apply changes to the view now; returns the quadrants whose rows changed.
@@ -84,12 +103,16 @@ class Board:
                     del rows[index]
                 if self.counted(old):
                     self.open_counts[old.quadrant] -= 1
+                elif self.waits(old):
+                    self.waiting_counts[old.quadrant] -= 1
                 touched.add(old.quadrant)
             if new is not None:
                 if self.visible(new):
                     bisect.insort(self.rows[new.quadrant], new, key=self._key)
                 if self.counted(new):
                     self.open_counts[new.quadrant] += 1
+                elif self.waits(new):
+                    self.waiting_counts[new.quadrant] += 1
                 touched.add(new.quadrant)
         return touched
 

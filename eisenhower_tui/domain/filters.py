@@ -1,8 +1,9 @@
 """The filter grammar shared by the matrix's `/` box and `eisenhower list`.
 
 Words are ANDed: ``#tag`` (a tag starting so), ``@who`` (the delegate starting so),
-``overdue``, ``due:today``, ``due:week`` (within the next 7 days, overdue included), anything else
-is text found in the title or the notes. Case does not matter.
+``overdue``, ``due:today``, ``due:week`` (within the next 7 days, overdue included), ``abandoned``
+(the tasks given up on, which the panes leave out otherwise), anything else is text found in the
+title or the notes. Case does not matter.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ __all__ = ["Filter"]
 _WORDS_OVERDUE = frozenset({"overdue", "retard", "en-retard"})
 _DUE_TODAY = frozenset({"due:today", "due:aujourd'hui", "due:auj"})
 _DUE_WEEK = frozenset({"due:week", "due:semaine"})
+_ABANDONED = frozenset({"abandoned", "abandonné", "abandonnée", "abandonne", "abandonnee"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +28,11 @@ class Filter:
     @property
     def active(self) -> bool:
         return bool(self.text.strip())
+
+    @property
+    def shows_abandoned(self) -> bool:
+        """The filter asks for abandoned tasks: the matrix shows them (they match nothing else)."""
+        return any(word in _ABANDONED for word in self.text.lower().split())
 
     def matches(self, task: Task, now: datetime) -> bool:
         for word in self.text.lower().split():
@@ -53,6 +60,8 @@ def _word_matches(word: str, task: Task, now: datetime) -> bool:
         return any(tag.lower().startswith(word[1:]) for tag in task.tags)
     if word.startswith("@") and len(word) > 1:
         return (task.delegate or "").lower().startswith(word[1:])
+    if word in _ABANDONED:
+        return task.abandoned is not None
     if word in _WORDS_OVERDUE:
         return _due_within(task, now, now)
     if word in _DUE_TODAY:

@@ -30,8 +30,10 @@ __all__ = [
     "limit_warning",
     "over_limit",
     "pane_counts",
+    "pane_heading",
     "review",
     "sparkline",
+    "summary_lines",
     "week_summary",
 ]
 
@@ -57,6 +59,20 @@ def limit_text(count: int, limit: int | None) -> str:
     return str(count) if limit is None else f"{count}/{limit}"
 
 
+def pane_heading(quadrant: Quadrant, count: int, limit: int | None, waiting: int = 0) -> str:
+    """A pane's title: ``2 Schedule (7/8 +3 waiting)``; numbers and our own words only.
+
+    Over its limit the count gets a ``⚠``: the colour alone would not say it (and the Delegate
+    pane's title is already in the warning colour).
+    """
+    inside = limit_text(count, limit)
+    if over_limit(count, limit):
+        inside += " ⚠"
+    if waiting:
+        inside += " " + _("+{n} waiting").format(n=waiting)
+    return f"{int(quadrant)} {_(quadrant.label)} ({inside})"
+
+
 def over_limit(count: int, limit: int | None) -> bool:
     return limit is not None and count > limit
 
@@ -80,6 +96,11 @@ class Review:
     unscheduled: list[Task] = field(default_factory=list)  # (3) Schedule without a deadline
     stale: list[Task] = field(default_factory=list)  # (4) Eliminate older than N days
     back: list[Task] = field(default_factory=list)  # (5) waited, showing again this week
+
+    @property
+    def steps(self) -> list[list[Task]]:
+        """The five steps' tasks, in the order the review walks them."""
+        return [self.overdue, self.follow_ups, self.unscheduled, self.stale, self.back]
 
 
 def review(tasks: Iterable[Task], now: datetime, sweep_days: int = DEFAULT_SWEEP_DAYS) -> Review:
@@ -186,3 +207,16 @@ def week_summary(tasks: Iterable[Task], now: datetime, week_start: int = 0) -> W
             done[task.quadrant] += 1
     shares = [planned[i] / totals[i] if totals[i] else None for i in range(WEEKS)]
     return WeekSummary(this_week, done, planned[-1], shares)
+
+
+def summary_lines(summary: WeekSummary) -> list[str]:
+    """The summary as ``eisenhower stats`` prints it and the review's last screen shows it."""
+    since = summary.week_start.isoformat()
+    lines = [_("Done this week (since {day}): {n}").format(day=since, n=summary.total)]
+    for quadrant in Quadrant:
+        lines.append(f"  {int(quadrant)} {_(quadrant.label):<12} {summary.done[quadrant]}")
+    share = summary.share
+    shown = "-" if share is None else f"{round(share * 100)}%"
+    lines.append(_("From Schedule (planned work): {share}").format(share=shown))
+    lines.append(_("Last 12 weeks: {spark}").format(spark=summary.spark))
+    return lines

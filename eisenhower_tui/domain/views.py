@@ -17,7 +17,9 @@ from ..model import (
     sanitize_line,
 )
 from .escalation import record_as_seen
-from .hidden import record_waiting
+from .followup import follow_up_overdue, waiting_text
+from .hidden import is_waiting, record_waiting
+from .moves import story
 
 __all__ = ["public_records", "task_details"]
 
@@ -122,6 +124,11 @@ def task_details(task: Task, now: datetime) -> list[tuple[str, str]]:
     quadrant = task.quadrant
     rows.append((_("Quadrant"), f"{int(quadrant)} {_(quadrant.label)}"))
     rows.append((_("Deadline"), describe_due(task.due, now) if task.due else _("none")))
+    # Why it is here: the moves with their causes, and how often the deadline slipped (a
+    # task from before moves were recorded has no story: no row rather than an empty one).
+    why = story(task, now)
+    if why:
+        rows.append((_("Why here"), sanitize_line(why)))
     if task.escalated and task.escalated_for:
         text = _("escalated on {when} for the deadline {due}").format(
             when=_moment(task.escalated, now), due=_moment(task.escalated_for, now)
@@ -134,7 +141,32 @@ def task_details(task: Task, now: datetime) -> list[tuple[str, str]]:
     rows.append((_("Tags"), tags or _("none")))
     delegate = "@" + sanitize_line(task.delegate) if task.delegate else _("nobody")
     rows.append((_("Delegated to"), delegate))
+    rows.extend(_practice_rows(task, now))
     rows.append((_("Created"), _moment(task.created, now)))
     rows.append((_("Updated"), _moment(task.updated, now)))
     rows.append((_("Done"), _moment(task.done, now) if task.done else _("not yet")))
+    return rows
+
+
+def _practice_rows(task: Task, now: datetime) -> list[tuple[str, str]]:
+    """Recurrence, wait, follow-up and abandon, each only when the task has it."""
+    rows: list[tuple[str, str]] = []
+    if task.recur:
+        rule = "↻ " + sanitize_line(task.recur)
+        if task.recur_mode == "after":
+            rule += " " + _("(after done)")
+        rows.append((_("Recurs"), rule))
+    if task.wait and is_waiting(task, now):
+        rows.append((_("Hidden until"), _moment(task.wait, now)))
+    if task.delegate and task.follow_up:
+        text = _moment(task.follow_up, now)
+        if follow_up_overdue(task, now):
+            text += " (" + _("passed") + ")"
+        since = waiting_text(task, now)
+        rows.append((_("Follow-up"), f"{text} · {since}" if since else text))
+    if task.abandoned:
+        text = _moment(task.abandoned, now)
+        if task.abandon_reason:
+            text += ": " + sanitize_line(task.abandon_reason)
+        rows.append((_("Abandoned"), text))
     return rows

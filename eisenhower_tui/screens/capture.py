@@ -164,6 +164,11 @@ class CaptureApp(CleanPasteApp):
                 due=draft.deadline.due if draft.deadline else None,
                 tags=draft.tags,
                 delegate=draft.delegate,
+                cause="add",
+                recur=draft.every,
+                wait=draft.wait.due if draft.wait else None,
+                follow_up=draft.follow.due if draft.follow else None,
+                follow_up_days=self.config.follow_up_days,
             )
             self.store.add(task)
         except (InvalidTask, StoreError) as exc:

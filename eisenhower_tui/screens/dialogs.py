@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -509,3 +510,73 @@ class DetailScreen(_Dialog):
             body.scroll_down(animate=False)
         else:
             body.scroll_up(animate=False)
+
+
+class LineScreen(_Dialog):
+    """One optional line of text (an abandon reason, a check-in note): enter returns it, even
+    empty; escape returns None."""
+
+    def __init__(self, heading: str, placeholder: str, subject: str = "") -> None:
+        super().__init__()
+        self.heading = heading
+        self.placeholder = placeholder
+        self.subject = subject
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="line"):
+            yield Label(self.heading, classes="dialog-title", markup=False)
+            with DialogBody(classes="dialog-body"):
+                if self.subject:
+                    yield Label(self.subject, classes="dialog-subject", markup=False)
+                yield Input(placeholder=self.placeholder, id="line-input", max_length=200)
+            with Vertical(classes="dialog-footer"):
+                yield Label(_("enter: save   escape: cancel"), classes="dialog-hint")
+
+    @on(Input.Submitted, "#line-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(sanitize_line(event.value).strip())
+
+
+class PeopleScreen(_Dialog):
+    """``P``: what each person owes, grouped by delegate, with how long they have had it and
+    whether the follow-up passed. Enter goes to the task in the matrix."""
+
+    BINDINGS = [Binding("escape,q,P", "cancel", _("Close"), id="people-close")]
+
+    def __init__(self, people: dict[str, list[Task]], now: datetime) -> None:
+        super().__init__()
+        self.people = people
+        self.now = now
+
+    def compose(self) -> ComposeResult:
+        from textual.content import Content
+        from textual.widgets import OptionList
+        from textual.widgets.option_list import Option
+
+        from ..domain.rows import row_notes
+
+        options: list[Option] = []
+        for who, tasks in self.people.items():
+            heading = f"@{sanitize_line(who)} · {len(tasks)}"
+            options.append(Option(Content.styled(heading, "bold"), disabled=True))
+            for task in tasks:
+                notes = row_notes(task, self.now)
+                line = "  " + sanitize_line(task.title)
+                if notes.delegate_wait:
+                    line += "  · " + notes.delegate_wait
+                if notes.follow_up_late:
+                    line += " · " + _("follow-up passed")
+                style = "$text-warning" if notes.follow_up_late else ""
+                options.append(Option(Content.styled(line, style), id=task.id))
+        with Vertical(classes="dialog", id="people"):
+            yield Label(_("Who owes what"), classes="dialog-title")
+            if options:
+                yield OptionList(*options, id="people-list")
+            else:
+                yield Label(_("Nothing is delegated."), id="people-empty")
+            with Vertical(classes="dialog-footer"):
+                yield Label(_("enter: go to the task   escape: close"), classes="dialog-hint")
+
+    def on_option_list_option_selected(self, event: Any) -> None:
+        self.dismiss(event.option.id)

@@ -18,14 +18,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid
+from textual.signal import Signal
 from textual.widgets import Input, Static
 
 from ..config import Config
 from ..domain import changes as ops
 from ..domain.board import Board
-from ..domain.changes import Change, Edit
+from ..domain.changes import Edit
 from ..domain.filters import Filter
-from ..domain.history import Direction, History, Step
+from ..domain.history import Direction, History
+from ..domain.review import limit_warning
 from ..i18n import _, ngettext
 from ..model import InvalidTask, Quadrant, Task, display_safe, iso_now, sanitize_line
 from ..store import Signature, Snapshot, Store
@@ -44,6 +46,7 @@ from .dialogs import (
 )
 from .file_link import FileLink
 from .help import HelpScreen, binding_rows
+from .practice import PracticeActions
 
 # Panes in the grid: (row, column) of each quadrant.
 POSITION = {
@@ -58,7 +61,7 @@ MIN_WIDTH, MIN_HEIGHT = 60, 16
 ZOOM_MIN_WIDTH, ZOOM_MIN_HEIGHT = 40, 10
 
 
-class MatrixScreen(FileLink):
+class MatrixScreen(PracticeActions, FileLink):
     BINDINGS = [
         Binding("1", "focus_quadrant(1)", _("Focus Do first"), show=False, id="focus-1"),
         Binding("2", "focus_quadrant(2)", _("Focus Schedule"), show=False, id="focus-2"),
@@ -100,6 +103,12 @@ class MatrixScreen(FileLink):
         Binding("question_mark", "help", _("Help"), id="help"),
         Binding("M", "merge_conflicts", _("Merge sync conflicts"), show=False, id="merge"),
         Binding("S", "sync", _("Sync with the CalDAV server"), show=False, id="sync"),
+        # The practice over weeks (screens/practice.py)
+        Binding("R", "review", _("Weekly review"), show=False, id="review"),
+        Binding("A", "abandon", _("Abandon or bring back"), show=False, id="abandon"),
+        Binding("f", "check_in", _("Check in with the delegate"), show=False, id="check-in"),
+        Binding("P", "people", _("Who owes what"), show=False, id="people"),
+        Binding("W", "toggle_waiting", _("Show waiting tasks"), show=False, id="waiting"),
     ]
 
     # The writer is a seam: the benchmarks time or stub its writes through a subclass.
@@ -133,6 +142,11 @@ class MatrixScreen(FileLink):
         self.panes: dict[Quadrant, QuadrantPane] = {}
         self.lists: dict[Quadrant, TaskList] = {}
         self.marked: set[str] = set()  # ids marked with v; every pane draws from this one set
+        # The task a key acts on when the weekly review (not a pane's cursor) chose it.
+        self._acting_on: Task | None = None
+        self.review_position: tuple[int, str | None] = (0, None)  # R resumes here
+        # Published after every change shown, so the review's lists follow the matrix.
+        self.board_changed: Signal[MatrixScreen] = Signal(self, "board-changed")
 
     # --- compatibility views for the palette, tests and benchmarks ---------------------------
 
@@ -209,6 +223,8 @@ class MatrixScreen(FileLink):
     @property
     def current_task(self) -> Task | None:
         """The task under the cursor, with its text safe to show in a dialog."""
+        if self._acting_on is not None:
+            return display_safe(self._live(self._acting_on))
         task = self.lists[self.focused_quadrant].highlighted
         return display_safe(task) if task is not None else None
 
@@ -224,8 +240,11 @@ class MatrixScreen(FileLink):
                 self.board.open_counts[quadrant],
                 (keep or {}).get(quadrant),
                 filtered=self.board.filter.active,
+                waiting=self.board.waiting_counts[quadrant],
+                limit=self.config.limits.get(quadrant),
             )
         self._update_status()
+        self.board_changed.publish(self)
 
     def refresh_panes(self) -> None:
         self.board.rebuild(self.clock())
@@ -247,6 +266,8 @@ class MatrixScreen(FileLink):
             bits.append(_("filter: ") + text + f" ({shown}/{total})")
         if self.board.show_done:
             bits.append(_("showing completed"))
+        if self.board.show_waiting:
+            bits.append(_("showing waiting (W hides)"))
         if self.zoomed:
             bits.append(_("zoomed (z to return)"))
         if self.sync_status:
@@ -304,15 +325,24 @@ class MatrixScreen(FileLink):
                 due=draft.deadline.due if draft.deadline else None,
                 tags=draft.tags,
                 delegate=draft.delegate,
+                cause="add",
+                recur=draft.every,
+                wait=draft.wait.due if draft.wait else None,
+                follow_up=draft.follow.due if draft.follow else None,
+                follow_up_days=self.config.follow_up_days,
             )
-            step = Step([Edit(task.id, {"deleted": task.created}, {"deleted": None})], _("add"))
-            self.commit(step, [Change(task.id, insert=task, stamp=task.updated)], follow=task.id)
+            self.commit_edits([ops.created(task)], _("add"), follow=task.id)
             message = _("Added to {quadrant}").format(quadrant=_(task.quadrant.label))
             if task.escalated:
                 message += " " + _("(the deadline is close, so it is urgent)")
-            if not self.board.visible(task):
+            if self.board.waits(task) and not self.board.show_waiting:
+                message += " " + _("(waiting until later; W shows waiting tasks)")
+            elif not self.board.visible(task):
                 message += " " + _("(hidden by the filter; escape clears it)")
+            warning = self.limit_notice(task.quadrant)
             self.notify(message, timeout=3, markup=False)
+            if warning:
+                self.notify(warning, severity="warning", timeout=5, markup=False)
 
         self.app.push_screen(
             QuickAddScreen(
@@ -395,7 +425,7 @@ class MatrixScreen(FileLink):
 
     def _targets(self) -> list[Task]:
         """The marked tasks (as the board holds them), or the task under the cursor."""
-        if self.marked:
+        if self.marked and self._acting_on is None:
             return [self.board.tasks[i] for i in list(self.marked) if i in self.board.tasks]
         task = self._need_task()
         return [self._live(task)] if task is not None else []
@@ -403,7 +433,8 @@ class MatrixScreen(FileLink):
     def _bulk(self, edits: list[Edit | None], label: str, follow: str | None = None) -> int:
         """Commit the edits of a key as one undoable step; marks are used up. Returns a count."""
         real = [e for e in edits if e is not None]
-        self.clear_marks()
+        if self._acting_on is None:  # the review acts on its own task: the marks stay
+            self.clear_marks()
         self.commit_edits(real, label, follow=follow)
         return len(real)
 
@@ -439,8 +470,20 @@ class MatrixScreen(FileLink):
         self._bulk(list(edits), _("clear deadline"), follow=follow)
 
     def move_task(self, task: Task, quadrant: Quadrant, *, follow: bool = True) -> None:
-        edit = ops.move(self._live(task), quadrant, self.clock(), self.horizon)
+        edit = ops.move(self._live(task), quadrant, self.clock(), self.horizon, cause="key")
         self.commit_edits([edit], _("move"), follow=task.id if follow else None)
+        if edit is not None:
+            self.warn_limit(quadrant)
+
+    def limit_notice(self, quadrant: Quadrant) -> str | None:
+        """What to say when ``quadrant`` now holds more open tasks than its limit (soft)."""
+        limit = self.config.limits.get(quadrant)
+        return limit_warning(quadrant, self.board.open_counts[quadrant], limit)
+
+    def warn_limit(self, quadrant: Quadrant) -> None:
+        warning = self.limit_notice(quadrant)
+        if warning:
+            self.notify(warning, severity="warning", timeout=5, markup=False)
 
     def action_move_prompt(self) -> None:
         targets = self._targets()
@@ -464,7 +507,8 @@ class MatrixScreen(FileLink):
             # The cursor stays in the pane being triaged, on the next task.
             now = self.clock()
             moved = self._bulk(
-                [ops.move(self._live(t), quadrant, now, self.horizon) for t in targets], _("move")
+                [ops.move(self._live(t), quadrant, now, self.horizon, "key") for t in targets],
+                _("move"),
             )
             if moved:
                 message = ngettext(
@@ -473,6 +517,7 @@ class MatrixScreen(FileLink):
                     moved,
                 ).format(n=moved, quadrant=_(quadrant.label))
                 self.notify(message, timeout=3, markup=False)
+                self.warn_limit(quadrant)
 
         self.app.push_screen(MoveScreen(current, heading), picked)
 
@@ -532,14 +577,23 @@ class MatrixScreen(FileLink):
         done = any(t.done is None for t in targets)
         now = self.clock()
         follow = targets[0].id if len(targets) == 1 else None
-        count = self._bulk([ops.set_done(t, done, now) for t in targets], _("done"), follow)
+        lookup = self.board.lookup
+        edits = [ops.set_done(t, done, now, lookup=lookup) for t in targets]
+        real = [e for e in edits if e is not None]
+        # A recurring task's next instance is made in the same step: one u takes both back.
+        count = self._bulk([part for e in real for part in e.step], _("done"), follow)
         if not count:
             return
+        count = len(real)
         if done:
             message = ngettext("Done · u to undo", "{n} done · u to undo", count)
         else:
             message = ngettext("Not done · u to undo", "{n} not done · u to undo", count)
-        self.notify(message.format(n=count), timeout=3, markup=False)
+        message = message.format(n=count)
+        following = [e.then[0].insert for e in real if e.then and e.then[0].insert is not None]
+        if following:
+            message += "\n" + self.next_instance_notice(following)
+        self.notify(message, timeout=3, markup=False)
 
     def action_delete(self) -> None:
         targets = self._targets()
@@ -664,9 +718,17 @@ class MatrixScreen(FileLink):
             return
         if task.done and not self.board.show_done:
             self.board.show_done = True
+        if self.board.waits(task) and not self.board.show_waiting:
+            self.board.show_waiting = True  # hidden until later: W's view shows it
         if self.board.filter.active and not self.board.visible(task):
             self._filter_box().value = ""
             self.board.filter = Filter()
+        if task.abandoned is not None:
+            # Abandoned tasks show through the filter's word; the box says how it got there.
+            box = self._filter_box()
+            box.value = _("abandoned")
+            box.add_class("-visible")
+            self.board.filter = Filter(box.value)
         self.refresh_panes()
         if self.zoomed:
             self._zoom_to(task.quadrant)

@@ -6,6 +6,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from ..domain.review import over_limit, pane_heading
 from ..i18n import _
 from ..model import Quadrant, Task
 from .task_list import TaskList
@@ -34,16 +35,23 @@ class QuadrantPane(Vertical):
         keep_id: str | None = None,
         *,
         filtered: bool = False,
+        waiting: int = 0,
+        limit: int | None = None,
     ) -> None:
         """Rows pushed down by the screen; the title says the quadrant and its open count.
 
         ``filtered``: a filter is on, so an empty pane says nothing matches (not "add one").
+        ``waiting``: open tasks hidden until later (``+3 waiting``); ``limit``: the quadrant's
+        limit from the config (``7/8``, in the warning colour when over).
         """
         # Touch the title and the class only when they change: each change costs a layout pass.
         # The title is built from our own words and numbers only, never from user text.
-        title = f"{int(self.quadrant)} {_(self.quadrant.label)} ({open_count})"
+        title = pane_heading(self.quadrant, open_count, limit, waiting)
         if self.border_title != title:
             self.border_title = title
+        over = over_limit(open_count, limit)
+        if self.has_class("-over-limit") != over:
+            self.set_class(over, "-over-limit")
         self.task_list.set_tasks(tasks, keep_id)
         if self.has_class("is-empty") != (not tasks):
             self.set_class(not tasks, "is-empty")

@@ -22,12 +22,14 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ..dates import due_closeness, humanize_due
+from ..domain.rows import RECURRING, row_notes
 from ..i18n import _
 from ..model import Task, sanitize_line
 
-# Row glyphs: a task marked for a bulk action, a completed one, one that has notes.
+# Row glyphs: a task marked for a bulk action, a completed one, a recurring one, one with notes.
 MARKED = "▶ "
 DONE = "✓ "
+RECURS = RECURRING + " "
 NOTES = " ≡"
 
 
@@ -58,6 +60,9 @@ class TaskList(ScrollView, can_focus=True):
         "task-list--new",
         "task-list--marked",
         "task-list--notes",
+        "task-list--hidden",
+        "task-list--follow-up",
+        "task-list--follow-up-late",
     }
 
     cursor: reactive[int] = reactive(0, always_update=True, init=False)
@@ -215,7 +220,12 @@ class TaskList(ScrollView, can_focus=True):
             return Style(bold=style.bold) if cursor else style
 
         done = task.done is not None
+        notes_of = row_notes(task, self.now)
+        # Waiting (shown with W) or abandoned (shown by the filter): not in play, so dimmed.
+        hidden = bool(notes_of.waiting_until or notes_of.abandoned)
         text_style = base + style("task-list--done") if done else base
+        if hidden and not done:
+            text_style += style("task-list--hidden")
         if task.id in self.new_ids:
             text_style += style("task-list--new")
         due: list[Segment] = []
@@ -224,6 +234,13 @@ class TaskList(ScrollView, can_focus=True):
             label = humanize_due(task.due, self.now)
             due_style = base if done else base + style(f"task-list--{closeness}")
             due.append(Segment(label, due_style))
+        for label in (notes_of.abandoned, notes_of.waiting_until):
+            if label:
+                due.append(Segment(label, base + style("task-list--hidden")))
+        if notes_of.delegate_wait:
+            late = notes_of.follow_up_late
+            name = "task-list--follow-up-late" if late else "task-list--follow-up"
+            due.append(Segment(notes_of.delegate_wait, base + style(name)))
         extras = [
             Segment("#" + sanitize_line(tag), base + style("task-list--tag")) for tag in task.tags
         ]
@@ -231,7 +248,7 @@ class TaskList(ScrollView, can_focus=True):
             delegate = "@" + sanitize_line(task.delegate)
             extras.append(Segment(delegate, base + style("task-list--delegate")))
         marked = task.id in self.marked
-        mark = MARKED if marked else (DONE if done else "  ")
+        mark = MARKED if marked else (DONE if done else (RECURS if notes_of.recurring else "  "))
         mark_style = base + style("task-list--marked") if marked else text_style
         title = sanitize_line(task.title)
         notes = NOTES if task.notes.strip() else ""
