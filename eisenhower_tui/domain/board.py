@@ -76,8 +76,20 @@ class Board:
         buckets: dict[Quadrant, list[Task]] = {q: [] for q in Quadrant}
         counts = dict.fromkeys(Quadrant, 0)
         waiting = dict.fromkeys(Quadrant, 0)
+        matches = self.filter.matches if self.filter.active else None
+        show_done = self.show_done
         for task in self.tasks.values():
             quadrant = task.quadrant
+            if task.wait is None and task.abandoned is None and task.deleted is None:
+                # Most tasks: in the panes, counted while open. The same as counted() and
+                # visible() below, without their date checks (this runs for every task at start).
+                if task.done is None:
+                    counts[quadrant] += 1
+                elif not show_done:
+                    continue
+                if matches is None or matches(task, now):
+                    buckets[quadrant].append(task)
+                continue
             if self.counted(task):
                 counts[quadrant] += 1
             elif self.waits(task):

@@ -15,7 +15,6 @@ from ..domain.merge import merge_edits
 from ..i18n import _
 from ..model import InvalidTask, iso_now, sanitize_line
 from ..store import StoreError
-from .dialogs import ConfirmScreen
 
 if TYPE_CHECKING:
     from ..store import Store
@@ -59,6 +58,8 @@ class ConflictCopies(Screen[None]):
         def confirmed(yes: bool | None) -> None:
             if yes:
                 self.merge_copies(copies)
+
+        from .dialogs import ConfirmScreen  # on first use: not part of every start
 
         self.app.push_screen(ConfirmScreen(question), confirmed)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on
 from textual.app import ComposeResult
@@ -35,18 +35,15 @@ from ..widgets.key_bar import KeyBar
 from ..widgets.quadrant_pane import QuadrantPane
 from ..widgets.task_list import TaskList
 from ..writer import Batch, TaskWriter
-from .dialogs import (
-    ConfirmScreen,
-    DeadlineScreen,
-    DetailScreen,
-    EditTaskScreen,
-    MoveScreen,
-    QuickAddScreen,
-    TagScreen,
-)
 from .file_link import FileLink
 from .help import HelpScreen, binding_rows
 from .practice import PracticeActions
+
+if TYPE_CHECKING:
+    from .dialogs import DeadlineScreen, EditTaskScreen
+
+# The dialogs are imported where they open: their widgets (TextArea, Button...) cost about
+# 15 ms of every start and most sessions open few of them.
 
 # Panes in the grid: (row, column) of each quadrant.
 POSITION = {
@@ -344,6 +341,8 @@ class MatrixScreen(PracticeActions, FileLink):
             if warning:
                 self.notify(warning, severity="warning", timeout=5, markup=False)
 
+        from .dialogs import QuickAddScreen
+
         self.app.push_screen(
             QuickAddScreen(
                 quadrant,
@@ -391,6 +390,8 @@ class MatrixScreen(PracticeActions, FileLink):
                 return
             self.commit_edits([edit], _("edit"), follow=task.id)
 
+        from .dialogs import EditTaskScreen
+
         self.app.push_screen(
             EditTaskScreen(task, self.clock(), week_start=self.config.week_start), edited
         )
@@ -404,6 +405,8 @@ class MatrixScreen(PracticeActions, FileLink):
             if result == "edit":
                 self.action_edit()
 
+        from .dialogs import DetailScreen
+
         self.app.push_screen(DetailScreen(task, self.clock()), closed)
 
     def action_deadline(self) -> None:
@@ -415,6 +418,8 @@ class MatrixScreen(PracticeActions, FileLink):
             if result is not None:
                 edit = ops.set_due(self._live(task), result.due, self.clock(), self.horizon)
                 self.commit_edits([edit], _("deadline"), follow=task.id)
+
+        from .dialogs import DeadlineScreen
 
         self.app.push_screen(
             DeadlineScreen(task, self.clock(), week_start=self.config.week_start),
@@ -519,6 +524,8 @@ class MatrixScreen(PracticeActions, FileLink):
                 self.notify(message, timeout=3, markup=False)
                 self.warn_limit(quadrant)
 
+        from .dialogs import MoveScreen
+
         self.app.push_screen(MoveScreen(current, heading), picked)
 
     def action_add_tag(self) -> None:
@@ -539,6 +546,8 @@ class MatrixScreen(PracticeActions, FileLink):
                 "Tagged {n} task · u to undo", "Tagged {n} tasks · u to undo", tagged
             ).format(n=tagged)
             self.notify(message, timeout=3, markup=False)
+
+        from .dialogs import TagScreen
 
         self.app.push_screen(TagScreen(heading), chosen)
 
@@ -615,6 +624,8 @@ class MatrixScreen(PracticeActions, FileLink):
                 question = _("Delete this task?") + "\n" + display_safe(targets[0]).title
             else:
                 question = _("Delete {n} tasks?").format(n=len(targets))
+            from .dialogs import ConfirmScreen
+
             self.app.push_screen(ConfirmScreen(question), confirmed)
         else:
             confirmed(True)
