@@ -25,7 +25,7 @@ def big_file(db: Any, count: int) -> None:
 
 
 async def test_a_burst_of_done_keys_then_q_saves_every_change(db):
-    big_file(db, 20_000)
+    big_file(db, 10_000)
     app = make_app(db)
     async with app.run_test(size=SIZE) as pilot:
         for _ in range(300):
