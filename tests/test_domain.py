@@ -313,7 +313,7 @@ def test_reorder_does_nothing_at_the_ends_or_for_a_task_with_a_deadline() -> Non
 
 
 def test_details_say_when_and_for_which_deadline_a_task_was_escalated() -> None:
-    from eisenhower_tui.domain.views import task_details
+    from eisenhower_tui.domain.details import task_details
 
     task = make("Report", quadrant=Quadrant.DO, due=TOMORROW, notes="n", tags=["ops"])
     task = replace(task, escalated="2026-11-26T09:00:00+00:00", escalated_for=TOMORROW)

@@ -9,11 +9,11 @@ from datetime import timedelta
 from clock import NOW
 
 from eisenhower_tui.domain.board import Board
+from eisenhower_tui.domain.details import task_details
 from eisenhower_tui.domain.filters import Filter
 from eisenhower_tui.domain.review import pane_heading, review, summary_lines, week_summary
 from eisenhower_tui.domain.rows import row_notes
 from eisenhower_tui.domain.tasks import new_task
-from eisenhower_tui.domain.views import task_details
 from eisenhower_tui.model import Quadrant
 
 Q = Quadrant

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..model import Quadrant, Task, iso_now, parse_stamp, sanitize_line
-from .changes import Edit
+
+if TYPE_CHECKING:
+    from .changes import Edit
 
 __all__ = [
     "DEFAULT_SWEEP_DAYS",
@@ -82,6 +84,8 @@ def waiting_counts(tasks: Iterable[Task], now: datetime) -> dict[Quadrant, int]:
 
 def set_wait(task: Task, wait: str | None) -> Edit | None:
     """Hide the task until ``wait`` (None: show it again)."""
+    from .changes import Edit  # here, not at import: `list --json` needs none of it
+
     if task.wait == wait:
         return None
     return Edit(task.id, {"wait": task.wait}, {"wait": wait})
@@ -89,6 +93,8 @@ def set_wait(task: Task, wait: str | None) -> Edit | None:
 
 def abandon(task: Task, now: datetime, reason: str | None = None) -> Edit | None:
     """Give up on the task, with an optional reason; nothing when it already is abandoned."""
+    from .changes import Edit  # here, not at import: `list --json` needs none of it
+
     if task.abandoned is not None:
         return None
     cleaned = sanitize_line(reason)[:200] if reason else None
@@ -101,6 +107,8 @@ def abandon(task: Task, now: datetime, reason: str | None = None) -> Edit | None
 
 def unabandon(task: Task) -> Edit | None:
     """Bring an abandoned task back where it was."""
+    from .changes import Edit  # here, not at import: `list --json` needs none of it
+
     if task.abandoned is None:
         return None
     return Edit(

@@ -22,7 +22,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static, TextArea
 
 from ..dates import Deadline, DeadlineError, describe_due, parse_deadline
-from ..domain.views import task_details
+from ..domain.details import task_details
 from ..i18n import _
 from ..model import (
     InvalidTask,
