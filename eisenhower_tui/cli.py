@@ -974,7 +974,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     # As every view shows them: a task due for escalation is exported urgent.
     seen = as_seen(store.read().tasks, now, config.horizon)
     tasks = select_for_export(seen, include_done=include_done, now=now)
-    payload = render_export(args.format, tasks, now)
+    payload = render_export(
+        args.format, tasks, now, lead=config.notify_lead, all_day_at=config.notify_all_day_at
+    )
     output = getattr(args, "output", None)
     if output and output != "-":
         target = Path(output).expanduser()

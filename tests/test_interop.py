@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import os
@@ -917,3 +918,23 @@ def test_import_format_choices_are_the_registry() -> None:
     assert list(choices["import"]) == list(IMPORT_FORMATS)
     assert "ics" in IMPORT_FORMATS
     assert list(choices["export"]) == list(EXPORT_FORMATS)
+
+
+def test_the_ics_export_rings_before_open_deadlines_and_not_for_done_tasks(db: Path) -> None:
+    from icalendar import Calendar
+
+    Store(db).add(
+        new_task("Timed call", due="2026-12-01T17:00:00+01:00", now=NOW),
+        new_task("All day", due="2026-12-02", now=NOW),
+        dataclasses.replace(
+            new_task("Finished", due="2026-12-03", now=NOW), done="2026-11-26T09:00:00+00:00"
+        ),
+    )
+    result = run_cli("export", "--format", "ics", "--all", db=db)
+    assert result.returncode == 0, result.stderr
+    todos = {str(t["summary"]): t for t in Calendar.from_ical(result.stdout).walk("VTODO")}
+    timed = todos["Timed call"].walk("VALARM")
+    all_day = todos["All day"].walk("VALARM")
+    assert [str(a["trigger"].to_ical(), "ascii") for a in timed] == ["-PT15M"]
+    assert [str(a["trigger"].to_ical(), "ascii") for a in all_day] == ["PT9H"]
+    assert todos["Finished"].walk("VALARM") == []

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from pathlib import PurePath
+from typing import Any
 
 from ..i18n import _
 from ..model import InvalidTask, Task, pane_order
@@ -79,8 +80,18 @@ def select_for_export(tasks: Iterable[Task], *, include_done: bool, now: datetim
     return sorted(chosen, key=lambda t: (int(t.quadrant), in_pane(t)))
 
 
-def render_export(fmt: str, tasks: Sequence[Task], now: datetime) -> bytes:
-    """The export as bytes; every text in it cleaned first, whatever the file held."""
+def render_export(
+    fmt: str,
+    tasks: Sequence[Task],
+    now: datetime,
+    *,
+    lead: timedelta | None = None,
+    all_day_at: time | None = None,
+) -> bytes:
+    """The export as bytes; every text in it cleaned first, whatever the file held.
+
+    ``lead`` and ``all_day_at`` (the `[notify]` settings) place the ICS export's reminders.
+    """
     tasks = [export_safe(task) for task in tasks]
     if fmt == "json":
         return export_json(tasks)
@@ -89,7 +100,12 @@ def render_export(fmt: str, tasks: Sequence[Task], now: datetime) -> bytes:
     if fmt == "markdown":
         return export_markdown(tasks, now)
     if fmt == "ics":
-        return export_ics(tasks, now)
+        reminders: dict[str, Any] = {}
+        if lead is not None:
+            reminders["lead"] = lead
+        if all_day_at is not None:
+            reminders["all_day_at"] = all_day_at
+        return export_ics(tasks, now, **reminders)
     raise InvalidTask(
         _("'{format}' is not an export format; use {formats}").format(
             format=shown(fmt), formats=", ".join(EXPORT_FORMATS)

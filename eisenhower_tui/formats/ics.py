@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from ..domain.tasks import build_task
@@ -54,6 +54,10 @@ ICS_PRIORITY = {
 }
 PRODID = "-//eisenhower-tui//eisenhower export//EN"
 X_QUADRANT = "X-EISENHOWER-QUADRANT"
+X_ALARM = "X-EISENHOWER-ALARM"
+# The reminder defaults, as `[notify]` has them: 15 minutes before, 09:00 on the day.
+DEFAULT_LEAD = timedelta(minutes=15)
+DEFAULT_ALL_DAY_AT = time(9, 0)
 X_DELEGATE = "X-EISENHOWER-DELEGATE"
 # The 0.2 fields as text properties: (property, task field).
 X_PRACTICE: tuple[tuple[str, str], ...] = (
@@ -73,7 +77,38 @@ def _utc(moment: datetime) -> datetime | None:
     return converted if converted.utcoffset() == UTC.utcoffset(None) else None
 
 
-def export_ics(tasks: Sequence[Task], now: datetime) -> bytes:
+def set_alarm(todo: Any, task: Task, due: Any, lead: timedelta, all_day_at: time) -> None:
+    """Our reminder as a VALARM relative to DUE (the export and the CalDAV copy ring alike):
+    ``lead`` before a timed deadline, at ``all_day_at`` on the day of an all-day one. Only our
+    own alarm (``X-EISENHOWER-ALARM``) is replaced; a phone's alarms stay."""
+    from icalendar import Alarm
+
+    todo.subcomponents = [
+        c
+        for c in todo.subcomponents
+        if not (c.name == "VALARM" and str(c.get(X_ALARM, "")).strip().upper() == "TRUE")
+    ]
+    if due is None or task.done:
+        return
+    if isinstance(due, datetime):
+        trigger = -lead
+    else:  # DUE of an all-day task is the start of that day: ring at the reminder hour
+        trigger = timedelta(hours=all_day_at.hour, minutes=all_day_at.minute)
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", task.title)
+    alarm.add("trigger", trigger, parameters={"RELATED": "END"})
+    alarm.add(X_ALARM, "TRUE")
+    todo.add_component(alarm)
+
+
+def export_ics(
+    tasks: Sequence[Task],
+    now: datetime,
+    *,
+    lead: timedelta = DEFAULT_LEAD,
+    all_day_at: time = DEFAULT_ALL_DAY_AT,
+) -> bytes:
     from icalendar import Calendar, Todo
 
     calendar = Calendar()
@@ -112,6 +147,8 @@ def export_ics(tasks: Sequence[Task], now: datetime) -> bytes:
         add_practice(todo, task)
         if task.notes:
             todo.add("description", task.notes)
+        if task.is_open:
+            set_alarm(todo, task, todo.get("due").dt if todo.get("due") else None, lead, all_day_at)
         for name, value in (("created", task.created), ("last-modified", task.updated)):
             moment = parse_stamp(value)
             if moment is not None and _utc(moment) is not None:

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
-from ..formats.ics import X_PRACTICE, add_practice, practice_values
+from ..formats.ics import X_PRACTICE, add_practice, practice_values, set_alarm
 from ..i18n import _
 from ..model import (
     InvalidTask,
@@ -74,7 +74,6 @@ PRIORITY = {Quadrant.DO: 1, Quadrant.SCHEDULE: 3, Quadrant.DELEGATE: 5, Quadrant
 X_URGENT = "X-EISENHOWER-URGENT"
 X_IMPORTANT = "X-EISENHOWER-IMPORTANT"
 X_DELEGATE = "X-EISENHOWER-DELEGATE"
-X_ALARM = "X-EISENHOWER-ALARM"
 
 # Properties this module writes; each is removed and written afresh on a rewrite.
 _MANAGED = (
@@ -279,7 +278,7 @@ def fill_todo(todo: Any, task: Task, *, lead: timedelta, all_day_at: time, now: 
     if task.abandoned and not task.done:
         todo["status"] = "CANCELLED"
     add_practice(todo, task)
-    _set_alarm(todo, task, due, lead, all_day_at)
+    set_alarm(todo, task, due, lead, all_day_at)
 
 
 def _practice(todo: Any, zone: tzinfo, status: str, modified: datetime | None) -> dict[str, Any]:
@@ -300,26 +299,6 @@ def _practice(todo: Any, zone: tzinfo, status: str, modified: datetime | None) -
         moment = modified or datetime.now(UTC)
         values["abandoned"] = moment.astimezone(UTC).isoformat(timespec="seconds")
     return values
-
-
-def _set_alarm(todo: Any, task: Task, due: Any, lead: timedelta, all_day_at: time) -> None:
-    from icalendar import Alarm
-
-    todo.subcomponents = [
-        c for c in todo.subcomponents if not (c.name == "VALARM" and _flag(c.get(X_ALARM)))
-    ]
-    if due is None or task.done:
-        return
-    if isinstance(due, datetime):
-        trigger = -lead
-    else:  # DUE of an all-day task is the start of that day: ring at the reminder hour
-        trigger = timedelta(hours=all_day_at.hour, minutes=all_day_at.minute)
-    alarm = Alarm()
-    alarm.add("action", "DISPLAY")
-    alarm.add("description", task.title)
-    alarm.add("trigger", trigger, parameters={"RELATED": "END"})
-    alarm.add(X_ALARM, "TRUE")
-    todo.add_component(alarm)
 
 
 # --- values ---------------------------------------------------------------------------------
