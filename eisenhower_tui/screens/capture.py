@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len, set_cell_size
 from textual.app import ComposeResult
@@ -18,11 +19,12 @@ from textual.widgets import Input, Static
 from ..clean_app import CleanPasteApp
 from ..config import Config
 from ..dates import local_now
-from ..domain.changes import add_task
 from ..i18n import _
 from ..model import InvalidTask, Quadrant, sanitize_line
-from ..quickadd import Draft, parse_quick_add, preview
 from ..store import Store, StoreError
+
+if TYPE_CHECKING:
+    from ..quickadd import Draft
 
 
 def fit_preview(text: str, width: int) -> str:
@@ -123,6 +125,9 @@ class CaptureApp(CleanPasteApp):
         if not event.value.strip():
             self._show_default()
             return
+        # The grammar and the rules load on the first key, not before the first frame.
+        from ..quickadd import parse_quick_add, preview
+
         try:
             self.draft = parse_quick_add(
                 event.value,
@@ -153,6 +158,8 @@ class CaptureApp(CleanPasteApp):
             self._confirm_past = True
             self._set_preview(_("Deadline in the past: enter again to save"), error=True)
             return
+        from ..domain.changes import add_task
+
         try:
             task = add_task(
                 title=draft.title,
