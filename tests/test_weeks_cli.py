@@ -221,7 +221,10 @@ def test_json_csv_and_ics_exports_round_trip_every_new_field(tmp_path: Path, db:
                 assert back[task_id]["moves"] == task["moves"], fmt
     ics = (tmp_path / "export.ics").read_text()
     assert "RRULE:FREQ=MONTHLY" in ics and "X-EISENHOWER-FOLLOW-UP" in ics
-    assert "VALARM" not in ics
+    # The follow-up is a date to see, not an alarm: the only alarms are the deadline reminders,
+    # relative to DUE (issue 14: the export rings as the CalDAV copy does).
+    alarms = ics.count("BEGIN:VALARM")
+    assert alarms == ics.count("TRIGGER;RELATED=END") == ics.count("X-EISENHOWER-ALARM:TRUE")
 
 
 def test_taskwarrior_recurring_templates_import_as_rules(tmp_path: Path, db: Path) -> None:

@@ -18,6 +18,7 @@ from dateutil import tz as dtz
 from ..dates import MAX_YEAR, MIN_YEAR
 from ..i18n import _
 from ..model import (
+    PRACTICE_DEFAULTS,
     InvalidTask,
     Quadrant,
     Task,
@@ -344,14 +345,7 @@ def parse_quadrant(value: Any) -> Quadrant:
 
 # The columns / keys of the practice over weeks, in export order (CSV adds them after notes).
 PRACTICE_COLUMNS = (
-    "recur",
-    "recur_mode",
-    "series",
-    "wait",
-    "follow_up",
-    "delegated",
-    "abandoned",
-    "abandon_reason",
+    *(name for name in PRACTICE_DEFAULTS if name not in ("moves", "slips")),
     "slips",
     "moves",
 )

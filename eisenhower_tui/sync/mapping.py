@@ -35,6 +35,7 @@ from typing import Any
 from ..formats.ics import X_PRACTICE, add_practice, practice_values, set_alarm
 from ..i18n import _
 from ..model import (
+    PRACTICE_DEFAULTS,
     InvalidTask,
     Quadrant,
     Task,
@@ -57,15 +58,9 @@ SYNCED_FIELDS = (
     "tags",
     "delegate",
     "done",
-    # the practice over weeks: RRULE and X-EISENHOWER-* properties (see formats.ics)
-    "recur",
-    "recur_mode",
-    "series",
-    "wait",
-    "follow_up",
-    "delegated",
-    "abandoned",
-    "abandon_reason",
+    # the practice over weeks: RRULE and X-EISENHOWER-* properties (see formats.ics); the
+    # history of moves and the slip count are bookkeeping and stay local
+    *(name for name in PRACTICE_DEFAULTS if name not in ("moves", "slips")),
 )
 PRACTICE_FIELDS = SYNCED_FIELDS[8:]
 
