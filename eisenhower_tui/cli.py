@@ -910,11 +910,9 @@ def run_tui(args: argparse.Namespace) -> int:
 
         store = demo_store(config)
     else:
-        from .feed import feed_writer
-
         # In the matrix a feed failure goes to store.warnings: stderr would tear the screen.
         feed_warnings: list[str] = []
-        hook = feed_writer(config, warn=feed_warnings.append)
+        hook = _feed_hook(config, feed_warnings)
         # keep_last_version: the writer's first save starts from this very read (see Store).
         path = resolve_db_path(getattr(args, "db", None))
         store = Store(path, after_write=hook, keep_last_version=True)
@@ -933,16 +931,24 @@ def run_tui(args: argparse.Namespace) -> int:
     return app.return_code or EXIT_OK
 
 
+def _feed_hook(config: Any, warnings: list[str]) -> Any:
+    """The store's calendar-feed callback, or None; the feed code (icalendar, ~30 ms of
+    imports) loads only when `[feed]` is set, never for everyone's start."""
+    if config.feed_path is None:
+        return None
+    from .feed import feed_writer
+
+    return feed_writer(config, warn=warnings.append)
+
+
 def run_capture(args: argparse.Namespace) -> int:
     from .paths import resolve_db_path
     from .store import Store
 
     config = _config()
     quadrant = _quadrant(args.quadrant) or Quadrant.SCHEDULE
-    from .feed import feed_writer
-
     feed_warnings: list[str] = []
-    hook = feed_writer(config, warn=feed_warnings.append)
+    hook = _feed_hook(config, feed_warnings)
     store = Store(resolve_db_path(getattr(args, "db", None)), after_write=hook)
     store.warnings = feed_warnings
     # No read here: the box must be ready to type at once. It checks the file in the

@@ -393,3 +393,18 @@ def test_add_loads_only_what_it_uses(db: Path) -> None:
         lines.append(result.stdout.strip().splitlines())
     assert lines[2][0].startswith("Added") and lines[2][-1] == "[]"
     assert lines[0][-1] == "[]"
+
+
+def test_the_matrix_and_capture_start_without_the_calendar_code_when_no_feed_is_set() -> None:
+    """icalendar costs ~30 ms of imports: only a `[feed]` setting may bring it into a start."""
+    code = (
+        "import sys, types\n"
+        "from eisenhower_tui import cli\n"
+        "config = cli._config()\n"
+        "cli._feed_hook(config, [])\n"
+        "print('icalendar' in sys.modules, 'eisenhower_tui.feed' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == ["False", "False"]
