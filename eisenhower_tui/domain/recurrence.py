@@ -18,10 +18,12 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from dateutil import rrule as dtrule
 from dateutil import tz as dtz
+
+if TYPE_CHECKING:
+    from dateutil import rrule as dtrule
 
 from ..i18n import _
 from ..model import InvalidTask, Quadrant, Task, iso_now, sanitize_line, strip_accents
@@ -210,6 +212,9 @@ def _day_position(value: str) -> tuple[int, str]:
 
 def _rrule(rule: str, start: datetime) -> dtrule.rrule:
     """The rule from ``start`` (naive local wall time); COUNT is ours to count, so left out."""
+    # Here, not at import: every `add` loads this module, few need a rule expanded (5 ms).
+    from dateutil import rrule as dtrule
+
     parts = []
     for piece in rule.split(";"):
         name, _sep, value = piece.partition("=")
