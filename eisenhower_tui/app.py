@@ -19,7 +19,7 @@ from .clean_app import CleanPasteApp
 from .config import Config, load_config
 from .dates import local_now
 from .i18n import _, ngettext
-from .model import display_safe, sanitize_line
+from .model import cut, display_safe, sanitize_line
 from .screens.matrix import MatrixScreen
 from .store import Snapshot, Store
 from .widgets.contrast import readable_variables
@@ -69,7 +69,7 @@ class TaskProvider(Provider):
             if score > 0:
                 task = display_safe(task)
                 # A 500-character title would wrap over many lines of the palette.
-                shown = task.title if len(task.title) <= 80 else task.title[:79] + "…"
+                shown = cut(task.title, 80)
                 yield Hit(
                     score,
                     Content(_("Go to: ") + shown),

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from . import __version__
 from .i18n import _, ngettext
-from .model import InvalidTask, Quadrant, Task, display_safe, iso_now, pane_order
+from .model import InvalidTask, Quadrant, Task, cut, display_safe, iso_now, pane_order
 from .store import StoreError
 
 if TYPE_CHECKING:
@@ -465,7 +465,7 @@ def _print_matrix(tasks: list[Task], now: datetime, quadrants: list[Quadrant], o
             mark = "x" if task.done else "-" if task.abandoned else " "
             tail = ("  " + " ".join(extras)) if extras else ""
             room = max(10, width - 14 - len(tail))
-            title = task.title if len(task.title) <= room else task.title[: room - 1] + "…"
+            title = cut(task.title, room)
             out.write(f"  [{mark}] {task.id[:8]}  {title}{tail}\n")
 
 
@@ -1153,7 +1153,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
 def _change_line(mark: str, task_id: str, title: object) -> str:
     """``  + 1a2b3c4d  Title``: one cleaned line, the title cut at 60 characters."""
     line = _safe(title)
-    line = line if len(line) <= 60 else line[:59] + "…"
+    line = cut(line, 60)
     return f"  {mark} {_safe(task_id)[:8]}  {line}"
 
 

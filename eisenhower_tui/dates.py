@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from dateutil import tz as dtz
 
 from .i18n import _, current_language, ngettext
-from .model import InvalidTask, sanitize_line, strip_accents
+from .model import InvalidTask, cut, sanitize_line, strip_accents
 
 __all__ = [
     "Deadline",
@@ -338,7 +338,7 @@ def _aware(now: datetime | None) -> datetime:
 def _shown(text: object) -> str:
     """The input as quoted in messages: one line, no controls, not too long."""
     line = sanitize_line(str(text))
-    return line if len(line) <= 40 else line[:39] + "…"
+    return cut(line, 40)
 
 
 def _normalise(text: object) -> str:

@@ -187,6 +187,12 @@ def sanitize_line(text: str) -> str:
     return re.sub(r" {2,}", " ", text).strip()
 
 
+def cut(text: str, width: int) -> str:
+    """``text`` in at most ``width`` characters, cut with an ellipsis: the one way a long title
+    or quoted value is shortened for a row, a notice or a message."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def sanitize_notes(text: str) -> str:
     """Multi-line free text: like :func:`sanitize_line` but keeps newlines."""
     text = unicodedata.normalize("NFC", str(text)).replace("\r\n", "\n").replace("\r", "\n")

@@ -15,7 +15,7 @@ from .dates import Deadline, DeadlineError, describe_due, looks_like_time, parse
 from .domain.escalation import escalates_on_save
 from .domain.recurrence import Rule, parse_every
 from .i18n import _
-from .model import InvalidTask, Quadrant, clean_delegate, clean_tag, clean_title, sanitize_line
+from .model import InvalidTask, Quadrant, clean_delegate, clean_tag, clean_title, cut, sanitize_line
 
 __all__ = ["Draft", "parse_quick_add", "preview", "preview_or_error", "quadrant_name"]
 
@@ -159,7 +159,7 @@ def _quoted_due(tokens: list[str], start: int) -> tuple[str, int]:
         if word.endswith(closing) and (end > start or len(word) > 0):
             return " ".join(tokens[start : end + 1]), end + 1
     shown = " ".join(tokens[start:])
-    shown = shown if len(shown) <= 40 else shown[:39] + "…"
+    shown = cut(shown, 40)
     raise DeadlineError(
         _("in '{token}': the quote is not closed; write due:\"25 dec 17:00\"").format(token=shown)
     )

@@ -21,7 +21,7 @@ from ..domain.board import Board
 from ..domain.changes import Change, Edit
 from ..domain.history import Direction, History, Step
 from ..i18n import _, ngettext
-from ..model import Quadrant, display_safe, iso_now, sanitize_line
+from ..model import Quadrant, cut, display_safe, iso_now, sanitize_line
 from ..store import Signature, Snapshot, StoreError
 from ..writer import Batch, TaskWriter, WriteReport
 from .conflict_copies import ConflictCopies
@@ -31,10 +31,6 @@ if TYPE_CHECKING:
     from ..widgets.task_list import TaskList
 
 NEW_MARK_SECONDS = 5.0
-
-
-def _short(title: str, width: int = 40) -> str:
-    return title if len(title) <= width else title[: width - 1] + "…"
 
 
 class FileLink(ConflictCopies, SyncLink):
@@ -162,7 +158,7 @@ class FileLink(ConflictCopies, SyncLink):
         if not edits:
             return
         titles = [display_safe(self.board.tasks[e.task_id]).title for e in edits]
-        names = ", ".join(_short(t) for t in titles[:3]) + ("…" if len(titles) > 3 else "")
+        names = ", ".join(cut(t, 40) for t in titles[:3]) + ("…" if len(titles) > 3 else "")
         title = ngettext(
             "Deadline close: moved {n} task to urgent",
             "Deadlines close: moved {n} tasks to urgent",
